@@ -1,0 +1,92 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace ImagePipeline.Core.Configuration;
+
+/// <summary>The <c>Pipeline</c> configuration section (environment <c>Pipeline__X__Y</c>), validated at start-up.</summary>
+public sealed class PipelineOptions
+{
+    public const string SectionName = "Pipeline";
+
+    /// <summary>Where the database, originals and derived assets live. Relative paths are taken from the working directory.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Connection string override; empty means the SQLite file <c>pipeline.db</c> in the data directory.</summary>
+    public string? ConnectionString { get; set; }
+
+    [ValidateObjectMembers]
+    public UploadOptions Upload { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public RunnerOptions Runner { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public AssetOptions Assets { get; set; } = new();
+
+    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+}
+
+public sealed class UploadOptions
+{
+    /// <summary>Largest accepted upload in bytes (default 100 MB).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Largest accepted pixel count, read from the header before any decode (default 100 megapixels).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxPixels { get; set; } = 100_000_000;
+}
+
+public sealed class RunnerOptions
+{
+    /// <summary>False runs the app without processing (uploads stay INGESTED).</summary>
+    public bool Enabled { get; set; } = true;
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Jobs processed in parallel by one instance; 0 means the processor count.</summary>
+    [Range(0, 64)]
+    public int Concurrency { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>First retry delay; doubles on each attempt, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public int EffectiveConcurrency => Concurrency > 0 ? Concurrency : Environment.ProcessorCount;
+}
+
+public sealed class AssetOptions
+{
+    [Range(16, 8192)]
+    public int ThumbnailSize { get; set; } = 320;
+
+    [Range(16, 8192)]
+    public int PreviewSize { get; set; } = 1600;
+
+    /// <summary>JPEG or WEBP.</summary>
+    [RegularExpression("^(?i)(jpeg|webp)$", ErrorMessage = "Pipeline:Assets:Format must be JPEG or WEBP.")]
+    public string Format { get; set; } = "JPEG";
+
+    [Range(1, 100)]
+    public int Quality { get; set; } = 80;
+}
+
+[OptionsValidator]
+public sealed partial class PipelineOptionsValidator : IValidateOptions<PipelineOptions>;
+
+/// <summary>Rules that span several settings.</summary>
+public sealed class PipelineOptionsCrossValidator : IValidateOptions<PipelineOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PipelineOptions options) =>
+        options.Assets.PreviewSize < options.Assets.ThumbnailSize
+            ? ValidateOptionsResult.Fail("Pipeline:Assets:PreviewSize must be at least Pipeline:Assets:ThumbnailSize (the thumbnail is made from the preview).")
+            : ValidateOptionsResult.Success;
+}

@@ -1,0 +1,53 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace ImagePipeline.Core.Data;
+
+/// <summary>
+/// Brings the database to the current schema at start-up: WAL mode, then — only when migrations are pending on an
+/// existing database — a timestamped copy of the SQLite file (an online backup), then the migrations.
+/// </summary>
+public sealed partial class DatabaseInitializer(IDbContextFactory<PipelineDbContext> contexts, TimeProvider time, ILogger<DatabaseInitializer> logger)
+{
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count == 0)
+        {
+            return pending;
+        }
+
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+        var connection = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+        if (File.Exists(connection.DataSource) && (applied.Count > 0 || new FileInfo(connection.DataSource).Length > 0))
+        {
+            var backup = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(connection.DataSource))!, "backups",
+                $"{Path.GetFileNameWithoutExtension(connection.DataSource)}-{time.GetUtcNow():yyyyMMdd-HHmmss}-before-{pending[0]}.db");
+            await BackupAsync(connection.ConnectionString, backup, cancellationToken);
+            LogBackedUp(logger, backup);
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+        LogMigrated(logger, string.Join(", ", pending));
+        return pending;
+    }
+
+    /// <summary>A consistent copy of a live database through SQLite's online backup API.</summary>
+    public static async Task BackupAsync(string connectionString, string destination, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+        await using var source = new SqliteConnection(connectionString);
+        await source.OpenAsync(cancellationToken);
+        await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = destination, Pooling = false }.ConnectionString);
+        await target.OpenAsync(cancellationToken);
+        source.BackupDatabase(target);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backed up the database to {Path} before migrating")]
+    private static partial void LogBackedUp(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied migrations: {Migrations}")]
+    private static partial void LogMigrated(ILogger logger, string migrations);
+}

@@ -1,0 +1,28 @@
+using ImagePipeline.Core.Images;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ImagePipeline.Core.Data;
+
+internal sealed class ImageConfiguration : IEntityTypeConfiguration<Image>
+{
+    public void Configure(EntityTypeBuilder<Image> builder)
+    {
+        builder.ToTable("Images");
+        builder.Property(i => i.OriginalFileName).HasColumnName("FileName").HasMaxLength(1024);
+        builder.Property(i => i.ContentType).HasMaxLength(64);
+        builder.Property(i => i.Format).HasMaxLength(16);
+        builder.Property(i => i.Sha256).HasMaxLength(64);
+        builder.Property(i => i.CameraMake).HasMaxLength(256);
+        builder.Property(i => i.CameraModel).HasMaxLength(256);
+        builder.Property(i => i.SizeBytes).HasColumnName("Size");
+        builder.Property(i => i.LegacyTempPath).HasColumnName("TempPath");
+        builder.Property(i => i.Version).IsConcurrencyToken().HasDefaultValue(0);
+        builder.Ignore(i => i.SourcePath);
+        builder.HasIndex(i => new { i.Status, i.CreatedAt });
+        builder.HasIndex(i => i.CreatedAt);
+        builder.Property(i => i.OwnerId).HasMaxLength(450);
+        builder.HasIndex(i => new { i.OwnerId, i.Sha256 });
+        builder.HasIndex(i => new { i.OwnerId, i.CreatedAt });
+    }
+}

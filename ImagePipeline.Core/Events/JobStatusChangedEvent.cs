@@ -1,0 +1,18 @@
+using ImagePipeline.Core.Jobs;
+
+namespace ImagePipeline.Core.Events;
+
+/// <summary>Pushed on every job status change (SignalR <c>JobStatusChanged</c>).</summary>
+public sealed record JobStatusChangedEvent(
+    Guid JobId,
+    Guid? ImageId,
+    JobType Type,
+    JobStatus Status,
+    int Attempts,
+    string? LastError,
+    DateTime OccurredAt)
+{
+    /// <summary>Who owns the job's image; used to route the event, not sent to clients.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? OwnerId { get; init; }
+}

@@ -1,0 +1,9 @@
+namespace ImagePipeline.Core.Images;
+
+/// <summary>Who is asking: an admin sees every image, anyone else only their own.</summary>
+public sealed record Viewer(string? UserId, bool IsAdmin)
+{
+    public static Viewer System { get; } = new(null, true);
+
+    public bool CanSee(string? ownerId) => IsAdmin || (UserId is not null && ownerId == UserId);
+}

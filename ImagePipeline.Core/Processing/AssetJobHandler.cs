@@ -1,0 +1,38 @@
+using ImagePipeline.Core.Configuration;
+using ImagePipeline.Core.Jobs;
+using ImagePipeline.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ImagePipeline.Core.Processing;
+
+/// <summary>
+/// Writes one derived asset of an image through a temp file and an atomic rename.
+/// The preview is made from the original (its one decode); the thumbnail from the preview when it exists.
+/// </summary>
+public abstract class AssetJobHandler(IAssetStorage storage, IImageProcessor processor) : IJobHandler
+{
+    public abstract JobType Type { get; }
+
+    protected IAssetStorage Storage => storage;
+
+    protected abstract AssetKind Kind { get; }
+
+    protected abstract int MaxSize { get; }
+
+    public async Task<string> ExecuteAsync(JobClaim claim, CancellationToken cancellationToken)
+    {
+        var image = claim.Job.Image ?? throw new CorruptImageException("The job is not linked to an image.");
+        var source = ChooseSource(image) ?? throw new CorruptImageException("The image has no original file.");
+        if (!storage.Exists(source))
+        {
+            throw new FileNotFoundException("The source file of the image is missing.", Path.GetFileName(source));
+        }
+
+        var key = storage.KeyFor(image.Id, Kind, processor.AssetExtension);
+        await using var input = storage.OpenRead(source);
+        await storage.WriteAsync(key, (output, ct) => processor.ResizeAsync(input, output, MaxSize, ct), cancellationToken);
+        return key;
+    }
+
+    protected virtual string? ChooseSource(Images.Image image) => image.SourcePath;
+}

@@ -1,0 +1,15 @@
+namespace ImagePipeline.Core.Processing;
+
+/// <summary>Makes the derived assets of an image. Outputs are upright, sRGB, without EXIF/GPS, never enlarged.</summary>
+public interface IImageProcessor
+{
+    /// <summary>The file extension of derived assets (<c>jpg</c> or <c>webp</c>).</summary>
+    string AssetExtension { get; }
+
+    /// <summary>The content type of derived assets.</summary>
+    string AssetContentType { get; }
+
+    /// <summary>Decodes <paramref name="source"/> once and writes it fitted within <paramref name="maxSize"/> px.</summary>
+    /// <exception cref="CorruptImageException">The source can never be decoded (not worth a retry).</exception>
+    Task<DerivedImage> ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken);
+}

@@ -1,0 +1,27 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
+
+namespace ImagePipeline.Core.Processing;
+
+/// <summary>The one ImageSharp configuration the app uses: only the formats we accept are known to it.</summary>
+public static class ImageSharpConfiguration
+{
+    public static SixLabors.ImageSharp.Configuration Instance { get; } = Create();
+
+    private static SixLabors.ImageSharp.Configuration Create() => new(
+        new JpegConfigurationModule(),
+        new PngConfigurationModule(),
+        new GifConfigurationModule(),
+        new WebpConfigurationModule(),
+        new BmpConfigurationModule(),
+        new TiffConfigurationModule())
+    {
+        // Decoding runs on the runner's own parallelism; one image uses one thread.
+        MaxDegreeOfParallelism = 1,
+    };
+}
