@@ -36,6 +36,7 @@ public static class PipelineServiceCollectionExtensions
         });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PipelineDbContext>>().CreateDbContext());
         services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService<DatabaseStartup>();
 
         services.AddSingleton<IAssetStorage, FileSystemAssetStorage>();
         services.AddSingleton<IImageProcessor, ImageSharpProcessor>();

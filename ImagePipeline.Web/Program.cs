@@ -1,3 +1,12 @@
-var b = WebApplication.CreateBuilder(args);
-var app = b.Build();
-app.Run();
+using ImagePipeline.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddImagePipelineWeb();
+
+var app = builder.Build();
+app.UseImagePipelineWeb();
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,32 @@
+using ImagePipeline.Core.Events;
+using Microsoft.AspNetCore.SignalR;
+
+namespace ImagePipeline.Web.Hubs;
+
+/// <summary>
+/// Forwards every committed pipeline event to the hub groups that may see it: the image's own group, its owner's
+/// group and the admins' group. One send per event, so a connection in several of those groups gets it once.
+/// </summary>
+public sealed class HubEventForwarder(PipelineEventBroadcaster broadcaster, IHubContext<ProgressHub> hub) : IHostedService
+{
+    private IDisposable? _subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = broadcaster.Subscribe(
+            change => hub.Clients.Groups(Targets(change.ImageId, change.OwnerId)).SendAsync(ProgressHub.ImageStatusChanged, change),
+            change => change.ImageId is { } imageId
+                ? hub.Clients.Groups(Targets(imageId, change.OwnerId)).SendAsync(ProgressHub.JobStatusChanged, change)
+                : hub.Clients.Group(ProgressHub.AllGroup).SendAsync(ProgressHub.JobStatusChanged, change));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static string[] Targets(Guid imageId, string? ownerId) =>
+        [ProgressHub.ImageGroup(imageId), ProgressHub.OwnerGroup(ownerId), ProgressHub.AllGroup];
+}

@@ -1,0 +1,48 @@
+using ImagePipeline.Core;
+using ImagePipeline.Web.Api;
+using ImagePipeline.Web.Components;
+using ImagePipeline.Web.Health;
+using ImagePipeline.Web.Hubs;
+using MudBlazor.Services;
+
+namespace ImagePipeline.Web;
+
+/// <summary>The composition root: services and the request pipeline, kept out of Program.cs.</summary>
+public static class WebComposition
+{
+    public static WebApplicationBuilder AddImagePipelineWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddImagePipeline(builder.Configuration);
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => PipelineJson.Configure(o.SerializerOptions));
+        services.AddOpenApi();
+        services.AddSignalR().AddJsonProtocol(o => PipelineJson.Configure(o.PayloadSerializerOptions));
+        services.AddHostedService<HubEventForwarder>();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<DataDirectoryHealthCheck>("data-directory");
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        return builder;
+    }
+
+    public static WebApplication UseImagePipelineWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponseWriter.WriteAsync });
+        var api = app.MapGroup("/api").WithTags("Images");
+        api.MapUploadApi();
+        api.MapImagesApi();
+        api.MapGroup("/admin").MapAdminJobsApi();
+        app.MapHub<ProgressHub>(ProgressHub.Path);
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

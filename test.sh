@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs what the tests need (Debian's Chromium for the
+# browser tests, NuGet packages), builds, runs every test, and ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the browser tests..."
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null || {
+    echo "Could not install chromium"; exit 1; }
+fi
+
+dotnet restore ImagePipeline.sln || exit 1
+dotnet build ImagePipeline.sln -c Release --no-restore -warnaserror || exit 1
+
+log=$(mktemp)
+dotnet test ImagePipeline.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# dotnet test prints one summary per test assembly: "Failed!  - Failed: 1, Passed: 41, Skipped: 0, Total: 42".
+passed=$(grep -Eo 'Passed: +[0-9]+,' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+,' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+[ -z "$passed" ] && passed=0
+[ -z "$failed" ] && failed=0
+echo "${passed} passed, ${failed} failed"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
