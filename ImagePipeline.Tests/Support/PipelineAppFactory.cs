@@ -10,9 +10,11 @@ namespace ImagePipeline.Tests.Support;
 public class PipelineAppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDataDirectory;
 
     public PipelineAppFactory(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
+        _ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? TestPaths.NewTempDirectory();
         _settings = new(StringComparer.OrdinalIgnoreCase)
         {
@@ -51,7 +53,7 @@ public class PipelineAppFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && _ownsDataDirectory)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try

@@ -1,0 +1,96 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ImagePipeline.Core.Images;
+using ImagePipeline.Core.Jobs;
+using ImagePipeline.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace ImagePipeline.Tests.Data;
+
+public sealed class MigrationTests : IDisposable
+{
+    private readonly string _data = TestPaths.NewTempDirectory();
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Upgrading_a_Phase1_database_keeps_every_row_and_file_and_gives_new_columns_their_defaults()
+    {
+        var data = _data;
+        await Phase1Fixture.CreateAsync(data);
+        using var app = new PipelineAppFactory(new Dictionary<string, string?> { ["Pipeline:Runner:Enabled"] = "false" }, data);
+        _ = app.CreateClient(); // starts the app: backup, then migrations
+
+        await using var db = app.CreateDbContext();
+        var images = await db.Images.OrderBy(i => i.CreatedAt).ToListAsync();
+        Assert.Equal([Phase1Fixture.WithJobs, Phase1Fixture.WithoutJobsA, Phase1Fixture.WithoutJobsB], images.Select(i => i.Id));
+        Assert.Equal(["holiday.jpg", "logo.png", "dance.gif"], images.Select(i => i.OriginalFileName));
+        Assert.Equal(Phase1Fixture.Files, images.Select(i => i.LegacyTempPath));
+        Assert.All(images, i => Assert.Equal(ImageStatus.Ingested, i.Status));
+        Assert.All(images, i => Assert.Null(i.ThumbnailPath));
+        Assert.All(images, i => Assert.Null(i.PreviewPath));
+        Assert.All(images, i => Assert.Equal(0, i.Version));
+        Assert.All(Phase1Fixture.Files, f => Assert.True(File.Exists(Path.Combine(data, f))));
+
+        var jobs = await db.Jobs.OrderBy(j => j.Id).ToListAsync();
+        Assert.Equal(2, jobs.Count);
+        Assert.All(jobs, j => Assert.Equal(Phase1Fixture.WithJobs, j.ImageId)); // linked through the payload
+        Assert.All(jobs, j => Assert.Equal((JobStatus.Pending, 0, 3, 0), (j.Status, j.Attempts, j.MaxAttempts, j.Version)));
+        Assert.All(jobs, j => Assert.Null(j.LockedBy));
+        Assert.All(jobs, j => Assert.NotNull(j.Payload));
+
+        Assert.Single(Directory.GetFiles(Path.Combine(data, "backups"), "pipeline-*-before-*Phase2.db"));
+    }
+
+    [Fact]
+    public async Task Backfill_enqueues_exactly_the_missing_jobs_once_and_the_runner_then_stores_them()
+    {
+        var data = _data;
+        await Phase1Fixture.CreateAsync(data);
+        using (var paused = new PipelineAppFactory(new Dictionary<string, string?> { ["Pipeline:Runner:Enabled"] = "false" }, data))
+        {
+            var client = paused.CreateClient();
+            var first = await (await client.PostAsync("/api/admin/backfill?batchSize=1", null)).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(2, first.GetProperty("enqueued").GetInt32());
+            Assert.Equal(1, first.GetProperty("remaining").GetInt32());
+            var second = await (await client.PostAsync("/api/admin/backfill", null)).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(2, second.GetProperty("enqueued").GetInt32());
+            Assert.Equal(0, second.GetProperty("remaining").GetInt32());
+            var third = await (await client.PostAsync("/api/admin/backfill", null)).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(0, third.GetProperty("enqueued").GetInt32());
+
+            await using var db = paused.CreateDbContext();
+            Assert.Equal(6, await db.Jobs.CountAsync());
+            foreach (var id in new[] { Phase1Fixture.WithJobs, Phase1Fixture.WithoutJobsA, Phase1Fixture.WithoutJobsB })
+            {
+                Assert.Equal(1, await db.Jobs.CountAsync(j => j.ImageId == id && j.Type == JobType.Preview));
+                Assert.Equal(1, await db.Jobs.CountAsync(j => j.ImageId == id && j.Type == JobType.Thumbnail));
+            }
+        }
+
+        using var running = new PipelineAppFactory(dataDirectory: data);
+        _ = running.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var db = running.CreateDbContext();
+            if (await db.Images.CountAsync(i => i.Status == ImageStatus.Stored) == 3)
+            {
+                Assert.All(await db.Images.ToListAsync(), i => Assert.True(File.Exists(Path.Combine(data, i.ThumbnailPath!))));
+                break;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                var states = string.Join("; ", (await db.Jobs.ToListAsync()).Select(j => $"{j.Type} {j.Status} {j.Attempts} {j.LastError} {j.RunAfter:o}"));
+                Assert.Fail($"legacy images were not stored within 30 s: {states}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
