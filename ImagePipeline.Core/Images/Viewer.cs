@@ -5,5 +5,5 @@ public sealed record Viewer(string? UserId, bool IsAdmin)
 {
     public static Viewer System { get; } = new(null, true);
 
-    public bool CanSee(string? ownerId) => IsAdmin || (UserId is not null && ownerId == UserId);
+    public bool CanSee(string? ownerId) => IsAdmin || string.Equals(ownerId, UserId, StringComparison.Ordinal);
 }
