@@ -1,3 +1,4 @@
+using ImagePipeline.Core.Accounts;
 using ImagePipeline.Core.Configuration;
 using ImagePipeline.Core.Data;
 using ImagePipeline.Core.Events;
@@ -37,6 +38,10 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PipelineDbContext>>().CreateDbContext());
         services.AddSingleton<DatabaseInitializer>();
         services.AddHostedService<DatabaseStartup>();
+
+        services.AddSingleton<FirstRunState>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddScoped<AccountService>();
 
         services.AddSingleton<IAssetStorage, FileSystemAssetStorage>();
         services.AddSingleton<IImageProcessor, ImageSharpProcessor>();

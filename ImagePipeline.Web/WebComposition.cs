@@ -1,4 +1,5 @@
 using ImagePipeline.Core;
+using ImagePipeline.Web.Accounts;
 using ImagePipeline.Web.Api;
 using ImagePipeline.Web.Components;
 using ImagePipeline.Web.Health;
@@ -14,6 +15,7 @@ public static class WebComposition
     {
         var services = builder.Services;
         services.AddImagePipeline(builder.Configuration);
+        services.AddPipelineSecurity(builder.Configuration);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => PipelineJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
@@ -31,17 +33,22 @@ public static class WebComposition
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePipelineSecurity();
         app.UseAntiforgery();
 
-        app.MapOpenApi();
-        app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponseWriter.WriteAsync });
+        // Open: health (status only for anonymous callers), the OpenAPI document, static assets, sign-in and setup.
+        app.MapOpenApi().AllowAnonymous();
+        app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapAccountEndpoints();
+
+        // Everything else requires a signed-in user or an API key (fallback policy); /api/admin requires Admin.
         var api = app.MapGroup("/api").WithTags("Images");
         api.MapUploadApi();
         api.MapImagesApi();
-        api.MapGroup("/admin").MapAdminJobsApi();
-        app.MapHub<ProgressHub>(ProgressHub.Path);
+        api.MapGroup("/admin").RequireAuthorization(SecurityComposition.AdminPolicy).MapAdminJobsApi();
+        app.MapHub<ProgressHub>(ProgressHub.Path).RequireAuthorization();
 
-        app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -24,6 +24,9 @@ public sealed class PipelineOptions
     [ValidateObjectMembers]
     public AssetOptions Assets { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public SecurityOptions Security { get; set; } = new();
+
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 }
 

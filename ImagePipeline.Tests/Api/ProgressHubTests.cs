@@ -18,7 +18,11 @@ public sealed class ProgressHubTests : IDisposable
         var id = await ImagesApiTests.UploadAsync(client, "path-2560x1600.jpg"); // runner off: stays INGESTED
         var events = new ConcurrentQueue<string>();
         await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(_app.Server.BaseAddress, "/hubs/progress"), o => o.HttpMessageHandlerFactory = _ => _app.Server.CreateHandler())
+            .WithUrl(new Uri(_app.Server.BaseAddress, "/hubs/progress"), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => _app.Server.CreateHandler();
+                o.Headers["X-Api-Key"] = PipelineAppFactory.BootstrapKey;
+            })
             .Build();
         hub.On<JsonElement>("ImageStatusChanged", e =>
         {

@@ -17,7 +17,8 @@ public static class UploadApi
         api.MapPost("/upload", UploadAsync)
             .WithName("Upload")
             .WithSummary("Upload one image (multipart field 'file').")
-            .DisableAntiforgery()
+            .DisableAntiforgery() // a streamed multipart body, not a form post; the auth cookie is SameSite=Strict
+            .RequireRateLimiting(Accounts.SecurityComposition.UploadRateLimit)
             .Produces<UploadResult>(StatusCodes.Status201Created)
             .Produces<UploadResult>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
