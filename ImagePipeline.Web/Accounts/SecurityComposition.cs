@@ -37,6 +37,8 @@ public static class SecurityComposition
                 o.Password.RequiredLength = 8;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequireUppercase = false;
+                o.Password.RequireDigit = false; // length over composition rules (NIST SP 800-63B)
+                o.Password.RequireLowercase = false;
                 o.User.RequireUniqueEmail = false;
                 o.Lockout.AllowedForNewUsers = true;
                 o.Lockout.MaxFailedAccessAttempts = security.MaxFailedSignIns;
