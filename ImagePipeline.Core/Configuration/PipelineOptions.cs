@@ -88,8 +88,18 @@ public sealed partial class PipelineOptionsValidator : IValidateOptions<Pipeline
 /// <summary>Rules that span several settings.</summary>
 public sealed class PipelineOptionsCrossValidator : IValidateOptions<PipelineOptions>
 {
-    public ValidateOptionsResult Validate(string? name, PipelineOptions options) =>
-        options.Assets.PreviewSize < options.Assets.ThumbnailSize
-            ? ValidateOptionsResult.Fail("Pipeline:Assets:PreviewSize must be at least Pipeline:Assets:ThumbnailSize (the thumbnail is made from the preview).")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, PipelineOptions options)
+    {
+        if (options.Assets.PreviewSize < options.Assets.ThumbnailSize)
+        {
+            return ValidateOptionsResult.Fail("Pipeline:Assets:PreviewSize must be at least Pipeline:Assets:ThumbnailSize (the thumbnail is made from the preview).");
+        }
+
+        if (options.Security.BootstrapApiKey is { Length: > 0 and < 24 })
+        {
+            return ValidateOptionsResult.Fail("Pipeline:Security:BootstrapApiKey must be at least 24 characters (or empty to turn it off).");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
 }

@@ -6,7 +6,6 @@ namespace ImagePipeline.Core.Configuration;
 public sealed class SecurityOptions
 {
     /// <summary>When set, an admin API key for automation (<c>Pipeline__Security__BootstrapApiKey</c>). Off by default.</summary>
-    [MinLength(24, ErrorMessage = "Pipeline:Security:BootstrapApiKey must be at least 24 characters.")]
     public string? BootstrapApiKey { get; set; }
 
     /// <summary>Failed sign-ins before the account is locked out.</summary>
