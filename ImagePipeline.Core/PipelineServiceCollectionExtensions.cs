@@ -44,6 +44,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<AccountService>();
 
         services.AddSingleton<IAssetStorage, FileSystemAssetStorage>();
+        services.AddSingleton<OrphanFileSweeper>();
         services.AddSingleton<IImageProcessor, ImageSharpProcessor>();
         services.AddSingleton<PipelineEventBroadcaster>();
         services.TryAddSingleton<IPipelineEventPublisher>(sp => sp.GetRequiredService<PipelineEventBroadcaster>());

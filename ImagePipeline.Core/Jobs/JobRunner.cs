@@ -55,6 +55,24 @@ public sealed partial class JobRunner(
         var runner = options.Value.Runner;
         var concurrency = runner.EffectiveConcurrency;
         var running = new List<Task>();
+        try
+        {
+            await ClaimAndRunAsync(running, concurrency, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down: the running jobs release themselves below.
+        }
+        finally
+        {
+            // Never return while a job is running: shutdown waits for each to finish or be released.
+            await Task.WhenAll(running);
+        }
+    }
+
+    private async Task ClaimAndRunAsync(List<Task> running, int concurrency, CancellationToken stopping)
+    {
+        var runner = options.Value.Runner;
         while (!stopping.IsCancellationRequested)
         {
             running.RemoveAll(t => t.IsCompleted);
@@ -93,8 +111,6 @@ public sealed partial class JobRunner(
                 await Task.WhenAny([.. running, doorbell]);
             }
         }
-
-        await Task.WhenAll(running);
     }
 
     private async Task ExecuteAsync(JobClaim claim, CancellationToken stopping)

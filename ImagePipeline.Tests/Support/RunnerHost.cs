@@ -77,16 +77,21 @@ public sealed class RunnerHost : IAsyncDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
-    private sealed class TestLifetime : IHostApplicationLifetime
+    /// <summary>Signals ApplicationStopping, like SIGTERM does to the real host.</summary>
+    public void StopApplication() => _services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+    private sealed class TestLifetime : IHostApplicationLifetime, IDisposable
     {
+        private readonly CancellationTokenSource _stopping = new();
+
         public CancellationToken ApplicationStarted => CancellationToken.None;
 
-        public CancellationToken ApplicationStopping => CancellationToken.None;
+        public CancellationToken ApplicationStopping => _stopping.Token;
 
         public CancellationToken ApplicationStopped => CancellationToken.None;
 
-        public void StopApplication()
-        {
-        }
+        public void StopApplication() => _stopping.Cancel();
+
+        public void Dispose() => _stopping.Dispose();
     }
 }
