@@ -15,7 +15,7 @@ dotnet restore ImagePipeline.sln || exit 1
 dotnet build ImagePipeline.sln -c Release --no-restore -warnaserror || exit 1
 
 log=$(mktemp)
-dotnet test ImagePipeline.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+dotnet test ImagePipeline.sln -c Release --no-build "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # dotnet test prints one summary per test assembly: "Failed!  - Failed: 1, Passed: 41, Skipped: 0, Total: 42".

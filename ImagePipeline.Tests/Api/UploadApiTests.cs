@@ -49,6 +49,32 @@ public sealed class UploadApiTests : IDisposable
         Assert.DoesNotContain(file, image.OriginalPath!, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("bmp", "BMP", "image/bmp")]
+    [InlineData("tiff", "TIFF", "image/tiff")]
+    public async Task Generated_BMP_and_TIFF_are_accepted(string extension, string format, string contentType)
+    {
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(64, 48, new SixLabors.ImageSharp.PixelFormats.Rgb24(200, 30, 30));
+        using var bytes = new MemoryStream();
+        if (extension == "bmp")
+        {
+            await SixLabors.ImageSharp.ImageExtensions.SaveAsBmpAsync(image, bytes);
+        }
+        else
+        {
+            await SixLabors.ImageSharp.ImageExtensions.SaveAsTiffAsync(image, bytes);
+        }
+
+        using var response = await _app.CreateClient().PostAsync("/api/upload", Multipart(bytes.ToArray(), $"generated.{extension}"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(contentType, body.GetProperty("contentType").GetString());
+        Assert.Equal((64, 48), (body.GetProperty("width").GetInt32(), body.GetProperty("height").GetInt32()));
+        await using var db = _app.CreateDbContext();
+        Assert.Equal(format, (await db.Images.SingleAsync()).Format);
+    }
+
     [Fact]
     public async Task Same_bytes_again_answer_200_with_the_existing_image_and_no_new_files_or_jobs()
     {
