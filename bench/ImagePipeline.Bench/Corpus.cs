@@ -1,0 +1,37 @@
+namespace ImagePipeline.Bench;
+
+/// <summary>The shared test images: <c>BENCH_IMAGES</c>, else <c>../shared/testdata/images</c> above the repository.</summary>
+public static class Corpus
+{
+    public static readonly string[] ProcessingFiles =
+    [
+        "path-upscaled-6000x4000-grain.jpg",
+        "path-upscaled-6000x4000-orient6.jpg",
+        "volna-5120x2880-progressive.jpg",
+        "ultra-hdr-3840x2160.jpg",
+        "path-2560x1600.jpg",
+        "kite-cmyk-1280x800.jpg",
+        "rgba-alpha.png",
+        "cramps.gif",
+        "1.webp",
+    ];
+
+    public static string Directory()
+    {
+        if (Environment.GetEnvironmentVariable("BENCH_IMAGES") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "testdata", "images");
+            if (System.IO.Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Test images not found: set BENCH_IMAGES to the folder of shared/testdata/images.");
+    }
+}

@@ -1,0 +1,37 @@
+using NetVips;
+
+namespace ImagePipeline.Bench.Processing;
+
+/// <summary>libvips in process through NetVips: thumbnail-from-file for the preview, then thumbnail from the preview file.
+/// The operation cache is off so repeated runs really work; one libvips worker thread per image.</summary>
+public sealed class NetVipsEngine : IEngine
+{
+    public NetVipsEngine()
+    {
+        Cache.Max = 0;
+        Cache.MaxFiles = 0;
+        Cache.MaxMem = 0;
+        NetVips.NetVips.Concurrency = 1;
+    }
+
+    public string Name => "NetVips";
+
+    public static string Version => $"libvips {NetVips.NetVips.Version(0)}.{NetVips.NetVips.Version(1)}.{NetVips.NetVips.Version(2)}";
+
+    public Task RunAsync(string input, string outputDirectory, string tag)
+    {
+        var preview = Path.Combine(outputDirectory, $"{tag}-preview.jpg");
+        var thumbnail = Path.Combine(outputDirectory, $"{tag}-thumb.jpg");
+        using (var image = Image.Thumbnail(input, ImageSharpEngine.PreviewSize, height: ImageSharpEngine.PreviewSize))
+        {
+            image.Jpegsave(preview, q: 80, keep: Enums.ForeignKeep.None);
+        }
+
+        using (var image = Image.Thumbnail(preview, ImageSharpEngine.ThumbnailSize, height: ImageSharpEngine.ThumbnailSize))
+        {
+            image.Jpegsave(thumbnail, q: 80, keep: Enums.ForeignKeep.None);
+        }
+
+        return Task.CompletedTask;
+    }
+}

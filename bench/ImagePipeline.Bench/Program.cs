@@ -1,0 +1,64 @@
+using System.Globalization;
+using ImagePipeline.Bench;
+using ImagePipeline.Bench.Measurement;
+using ImagePipeline.Bench.Processing;
+
+// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|api [--runs N] [--keep DIR]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args is [MemoryProbe.Command, var engine])
+{
+    return await MemoryProbe.RunChildAsync(engine);
+}
+
+var what = args.FirstOrDefault() ?? "all";
+var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
+if (runs < 5 || what is not ("all" or "processing" or "queue" or "api"))
+{
+    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|api [--runs N (≥5)] [--keep DIR]");
+    return 2;
+}
+
+var keep = Option("--keep");
+var outputRoot = keep is not null ? Directory.CreateDirectory(keep).FullName : Directory.CreateTempSubdirectory("bench-").FullName;
+var report = Console.Out;
+report.WriteLine("# ImagePipeline benchmarks");
+report.WriteLine();
+report.WriteLine(MachineInfo.Describe());
+report.WriteLine();
+try
+{
+    if (what is "all" or "processing")
+    {
+        await new ProcessingBenchmark(runs, outputRoot).RunAsync(report);
+    }
+
+    if (what is "all" or "queue")
+    {
+        await new ImagePipeline.Bench.Queue.QueueBenchmark(runs, outputRoot).RunAsync(report);
+    }
+
+    if (what is "all" or "api")
+    {
+        await new ImagePipeline.Bench.Api.ApiBenchmark(runs, outputRoot).RunAsync(report);
+    }
+}
+finally
+{
+    if (keep is null)
+    {
+        Directory.Delete(outputRoot, recursive: true);
+    }
+    else
+    {
+        Console.Error.WriteLine($"outputs kept in {outputRoot}");
+    }
+}
+
+return 0;
+
+string? Option(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
