@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Memory;
 
 namespace ImagePipeline.Core.Processing;
 
@@ -23,5 +24,12 @@ public static class ImageSharpConfiguration
     {
         // Decoding runs on the runner's own parallelism; one image uses one thread.
         MaxDegreeOfParallelism = 1,
+
+        // The default pool may keep up to an eighth of physical memory after a burst of large images; a small cap keeps
+        // an idle runner small (a 24 MP Rgb24 frame, 72 MB, is rented fresh each time, which the figures show costs nothing measurable).
+        MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { MaximumPoolSizeMegabytes = PoolMegabytes }),
     };
+
+    /// <summary>The most memory ImageSharp keeps pooled between images.</summary>
+    public const int PoolMegabytes = 32;
 }

@@ -14,6 +14,8 @@ namespace ImagePipeline.Core.Processing;
 /// <summary>
 /// The ImageSharp engine: decode once, shrink in the stored orientation, then rotate the small result
 /// (so an orientation-6 photo costs no more than an upright one), strip metadata, encode.
+/// Opaque images (every JPEG) are decoded straight to <see cref="Rgb24"/>; images that can carry alpha are shrunk
+/// with premultiplied alpha and then laid over white, so transparent areas come out white rather than black.
 /// </summary>
 public sealed class ImageSharpProcessor : IImageProcessor
 {
@@ -39,20 +41,22 @@ public sealed class ImageSharpProcessor : IImageProcessor
         using var image = await DecodeAsync(source, cancellationToken);
         var orientation = ReadOrientation(image);
         var swapsAxes = orientation is >= 5 and <= 8;
+        var hasAlpha = MayHaveAlpha(image);
 
         // Fit the *displayed* size within maxSize, but resize the stored pixels before rotating.
         var (displayWidth, displayHeight) = swapsAxes ? (image.Height, image.Width) : (image.Width, image.Height);
         var scale = Math.Min(1.0, Math.Min((double)maxSize / displayWidth, (double)maxSize / displayHeight));
         var targetDisplayWidth = Math.Max(1, (int)Math.Round(displayWidth * scale));
         var targetDisplayHeight = Math.Max(1, (int)Math.Round(displayHeight * scale));
-        var (storedWidth, storedHeight) = swapsAxes ? (targetDisplayHeight, targetDisplayWidth) : (targetDisplayWidth, targetDisplayHeight);
+        var target = swapsAxes ? new Size(targetDisplayHeight, targetDisplayWidth) : new Size(targetDisplayWidth, targetDisplayHeight);
 
         cancellationToken.ThrowIfCancellationRequested();
         image.Mutate(x =>
         {
-            if (storedWidth != image.Width || storedHeight != image.Height)
+            Shrink.To(x, image.Size(), target, premultiplyAlpha: hasAlpha);
+            if (hasAlpha)
             {
-                x.Resize(new ResizeOptions { Size = new Size(storedWidth, storedHeight), Mode = ResizeMode.Stretch, Sampler = KnownResamplers.Bicubic });
+                x.BackgroundColor(Color.White);
             }
 
             if (orientation > 1)
@@ -67,17 +71,25 @@ public sealed class ImageSharpProcessor : IImageProcessor
         image.Metadata.IptcProfile = null;
         image.Metadata.IccProfile = null;
 
-        await image.SaveAsync(output, _encoder, cancellationToken);
-        return new DerivedImage(image.Width, image.Height);
+        if (image is Image<Rgb24> rgb)
+        {
+            await rgb.SaveAsync(output, _encoder, cancellationToken);
+            return new DerivedImage(rgb.Width, rgb.Height);
+        }
+
+        // Other decoded pixel types (alpha, grey, 16-bit) are flattened to Rgb24 once small.
+        using var flat = image.CloneAs<Rgb24>(ImageSharpConfiguration.Instance);
+        await flat.SaveAsync(output, _encoder, cancellationToken);
+        return new DerivedImage(flat.Width, flat.Height);
     }
 
-    private static async Task<Image<Rgb24>> DecodeAsync(Stream source, CancellationToken cancellationToken)
+    private static async Task<SharpImage> DecodeAsync(Stream source, CancellationToken cancellationToken)
     {
         try
         {
-            // Rgb24: the smallest pixel format that holds a photo; alpha is flattened (JPEG has none).
-            var image = await SharpImage.LoadAsync<Rgb24>(ImageSharpConfiguration.Instance, source, cancellationToken);
-            return image;
+            // Each format decodes to its own pixel type: JPEG (no alpha) straight to Rgb24, the smallest that holds a photo;
+            // PNG/GIF/WebP keep their alpha until it is laid over white.
+            return await SharpImage.LoadAsync(ImageSharpConfiguration.Instance, source, cancellationToken);
         }
         catch (Exception ex) when (ex is ImageFormatException or UnknownImageFormatException or InvalidDataException
                                        or EndOfStreamException or IndexOutOfRangeException or ArgumentException or NotSupportedException)
@@ -86,7 +98,11 @@ public sealed class ImageSharpProcessor : IImageProcessor
         }
     }
 
-    private static int ReadOrientation(Image image)
+    /// <summary>Opaque pixel types skip the premultiplication and the white background (ImageSharp 2.1 does not report alpha itself).</summary>
+    private static bool MayHaveAlpha(SharpImage image) =>
+        image is not (Image<Rgb24> or Image<Bgr24> or Image<L8> or Image<L16> or Image<Rgb48>);
+
+    private static int ReadOrientation(SharpImage image)
     {
         try
         {

@@ -12,6 +12,7 @@ public sealed class NetVipsEngine : IEngine
         Cache.MaxFiles = 0;
         Cache.MaxMem = 0;
         NetVips.NetVips.Concurrency = 1;
+        _ = Log.SetLogHandler("VIPS", Enums.LogLevelFlags.Warning, static (_, _, _) => { });
     }
 
     public string Name => "NetVips";

@@ -36,6 +36,7 @@ public sealed class ProcessingBenchmark(int runs, string outputRoot)
         var throughput = pair.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(e => e.Key, e => e.Value.Select(ms => 2 * 1000.0 / ms).ToList()));
         WriteTable(report, "Two images at once (both cores), throughput in images/s (higher is better)", engines, throughput, "F2");
 
+        await new ResamplerBenchmark(runs).RunAsync(report);
         await new MemoryProbe(engines.Select(e => e.Name).ToList()).RunAsync(report);
     }
 
@@ -53,13 +54,13 @@ public sealed class ProcessingBenchmark(int runs, string outputRoot)
     private async Task<Dictionary<string, Dictionary<string, List<double>>>> MeasureAsync(
         IReadOnlyList<IEngine> engines, List<(string Label, string Path)> inputs, int parallel)
     {
-        var results = new Dictionary<string, Dictionary<string, List<double>>>();
-        foreach (var (label, path) in inputs)
+        var results = inputs.ToDictionary(i => i.Label, _ => engines.ToDictionary(e => e.Name, _ => new List<double>()));
+        for (var run = -1; run < runs; run++)
         {
-            var perEngine = engines.ToDictionary(e => e.Name, _ => new List<double>());
-            for (var run = -1; run < runs; run++)
+            // Every file and engine once per run, so slow spells of the shared machine spread over all cells alike;
+            // the engine order rotates so no engine always runs right after another's garbage.
+            foreach (var (label, path) in inputs)
             {
-                // Rotate the order each run so no engine always goes first after another's garbage.
                 for (var k = 0; k < engines.Count; k++)
                 {
                     var engine = engines[(k + Math.Max(run, 0)) % engines.Count];
@@ -69,13 +70,12 @@ public sealed class ProcessingBenchmark(int runs, string outputRoot)
                         .Select(i => Task.Run(() => engine.RunAsync(path, dir, parallel == 1 ? tag : $"{tag}-{i}")))));
                     if (run >= 0)
                     {
-                        perEngine[engine.Name].Add(ms);
+                        results[label][engine.Name].Add(ms);
                     }
                 }
             }
 
-            results[label] = perEngine;
-            Console.Error.WriteLine($"  measured {label} (x{parallel})");
+            Console.Error.WriteLine($"  run {run + 1}/{runs} done (x{parallel})");
         }
 
         return results;
@@ -118,7 +118,7 @@ public sealed class ProcessingBenchmark(int runs, string outputRoot)
         report.WriteLine("### Targets (ratios of medians, one thread)");
         report.WriteLine();
         report.WriteLine(table);
-        report.WriteLine($"For reference on the 24 MP file: NetVips {F(Median(big, "NetVips") / Median(big, "vipsthumbnail"))}× vipsthumbnail.");
+        report.WriteLine($"For reference on the 24 MP file: NetVips {F(Median(big, "NetVips") / Median(big, "vipsthumbnail"))} vipsthumbnail.");
         report.WriteLine();
 
         static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("F2", CultureInfo.InvariantCulture) + "×";

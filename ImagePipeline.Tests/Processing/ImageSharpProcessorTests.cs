@@ -1,0 +1,76 @@
+using ImagePipeline.Core.Configuration;
+using ImagePipeline.Core.Processing;
+using ImagePipeline.Tests.Support;
+using Microsoft.Extensions.Options;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace ImagePipeline.Tests.Processing;
+
+public sealed class ImageSharpProcessorTests
+{
+    private readonly ImageSharpProcessor _processor = new(Options.Create(new PipelineOptions()));
+
+    [Fact]
+    public async Task Transparent_areas_come_out_white()
+    {
+        using var source = new Image<Rgba32>(200, 100, new Rgba32(0, 0, 0, 0));
+        for (var y = 0; y < 100; y++)
+        {
+            for (var x = 0; x < 100; x++)
+            {
+                source[x, y] = new Rgba32(255, 0, 0, 255);
+            }
+        }
+
+        var png = new MemoryStream();
+        await source.SaveAsPngAsync(png);
+        png.Position = 0;
+
+        var (output, size) = await ResizeAsync(png, 100);
+
+        Assert.Equal(new DerivedImage(100, 50), size);
+        using var result = Image.Load<Rgb24>(output);
+        var transparentSide = result[75, 25];
+        var redSide = result[20, 25];
+        Assert.True(transparentSide.R > 240 && transparentSide.G > 240 && transparentSide.B > 240, $"expected white, got {transparentSide}");
+        Assert.True(redSide.R > 200 && redSide.G < 60 && redSide.B < 60, $"expected red, got {redSide}");
+    }
+
+    [Theory]
+    [InlineData("exif-landscape_6.jpg", 320, 213)]
+    [InlineData("exif-landscape_1.jpg", 320, 213)]
+    [InlineData("kite-cmyk-1280x800.jpg", 320, 200)]
+    [InlineData("rgba-alpha.png", 128, 128)]
+    [InlineData("cramps.gif", 159, 203)]
+    [InlineData("1.webp", 320, 214)]
+    public async Task Outputs_are_upright_never_enlarged_and_without_metadata(string file, int width, int height)
+    {
+        await using var input = File.OpenRead(TestPaths.Image(file));
+
+        var (output, size) = await ResizeAsync(input, 320);
+
+        Assert.Equal(new DerivedImage(width, height), size);
+        var info = Image.Identify(output.ToArray());
+        Assert.Equal((width, height), (info.Width, info.Height));
+        Assert.Null(info.Metadata.ExifProfile);
+        Assert.Null(info.Metadata.IccProfile);
+    }
+
+    [Fact]
+    public async Task Undecodable_input_is_a_corrupt_image()
+    {
+        var bytes = await File.ReadAllBytesAsync(TestPaths.Image("path-2560x1600.jpg"));
+        var truncated = new MemoryStream(bytes[..64]);
+
+        await Assert.ThrowsAsync<CorruptImageException>(() => ResizeAsync(truncated, 320));
+    }
+
+    private async Task<(MemoryStream Output, DerivedImage Size)> ResizeAsync(Stream input, int maxSize)
+    {
+        var output = new MemoryStream();
+        var size = await _processor.ResizeAsync(input, output, maxSize, CancellationToken.None);
+        output.Position = 0;
+        return (output, size);
+    }
+}
