@@ -1,6 +1,6 @@
 namespace ImagePipeline.Bench;
 
-/// <summary>The shared test images: <c>BENCH_IMAGES</c>, else <c>../shared/testdata/images</c> above the repository.</summary>
+/// <summary>The shared test images: <c>BENCH_IMAGES</c>, else the first <c>shared/testdata/images</c> above the working or the program directory.</summary>
 public static class Corpus
 {
     public static readonly string[] ProcessingFiles =
@@ -23,12 +23,15 @@ public static class Corpus
             return configured;
         }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "testdata", "images");
-            if (System.IO.Directory.Exists(candidate))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return candidate;
+                var candidate = Path.Combine(dir.FullName, "shared", "testdata", "images");
+                if (System.IO.Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
             }
         }
 
