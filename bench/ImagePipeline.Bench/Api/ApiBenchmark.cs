@@ -61,6 +61,7 @@ public sealed class ApiBenchmark(int runs, string outputRoot)
         report.WriteLine();
         report.WriteLine("- admin page: `" + await database.ExplainAsync("SELECT * FROM Images ORDER BY CreatedAt DESC, Id DESC LIMIT 100 OFFSET 0") + "`");
         report.WriteLine("- owner page: `" + await database.ExplainAsync($"SELECT * FROM Images WHERE OwnerId = '{BenchDatabase.Owner}' ORDER BY CreatedAt DESC, Id DESC LIMIT 100") + "`");
+        report.WriteLine("- owner + status page: `" + await database.ExplainAsync($"SELECT * FROM Images WHERE OwnerId = '{BenchDatabase.Owner}' AND Status = 'STORED' ORDER BY CreatedAt DESC, Id DESC LIMIT 100") + "`");
         report.WriteLine("- owner count: `" + await database.ExplainAsync($"SELECT COUNT(*) FROM Images WHERE OwnerId = '{BenchDatabase.Owner}'") + "`");
         report.WriteLine();
     }
