@@ -38,6 +38,35 @@ public sealed class ImageSharpProcessorTests
     }
 
     [Theory]
+    [InlineData("bmp24")]
+    [InlineData("bmp32")]
+    [InlineData("tiff")]
+    public async Task Opaque_bmp_and_tiff_keep_their_colours(string format)
+    {
+        using var source = new Image<Rgb24>(64, 32, new Rgb24(20, 40, 220));
+        var bytes = new MemoryStream();
+        if (format == "tiff")
+        {
+            await source.SaveAsTiffAsync(bytes);
+        }
+        else
+        {
+            await source.SaveAsBmpAsync(bytes, new SixLabors.ImageSharp.Formats.Bmp.BmpEncoder
+            {
+                BitsPerPixel = format == "bmp32" ? SixLabors.ImageSharp.Formats.Bmp.BmpBitsPerPixel.Pixel32 : SixLabors.ImageSharp.Formats.Bmp.BmpBitsPerPixel.Pixel24,
+            });
+        }
+
+        bytes.Position = 0;
+        var (output, size) = await ResizeAsync(bytes, 32);
+
+        Assert.Equal(new DerivedImage(32, 16), size);
+        using var result = Image.Load<Rgb24>(output);
+        var pixel = result[16, 8];
+        Assert.True(pixel.B > 180 && pixel.R < 60, $"expected blue, got {pixel}");
+    }
+
+    [Theory]
     [InlineData("exif-landscape_6.jpg", 320, 213)]
     [InlineData("exif-landscape_1.jpg", 320, 213)]
     [InlineData("kite-cmyk-1280x800.jpg", 320, 200)]
