@@ -19,10 +19,12 @@ internal sealed class ImageConfiguration : IEntityTypeConfiguration<Image>
         builder.Property(i => i.LegacyTempPath).HasColumnName("TempPath");
         builder.Property(i => i.Version).IsConcurrencyToken().HasDefaultValue(0);
         builder.Ignore(i => i.SourcePath);
-        builder.HasIndex(i => new { i.Status, i.CreatedAt });
-        builder.HasIndex(i => i.CreatedAt);
+        // The gallery and GET /api/images: newest first with the Id tie-break, for everyone, per owner, per owner and status.
+        builder.HasIndex(i => new { i.Status, i.CreatedAt, i.Id });
+        builder.HasIndex(i => new { i.CreatedAt, i.Id });
         builder.Property(i => i.OwnerId).HasMaxLength(450);
         builder.HasIndex(i => new { i.OwnerId, i.Sha256 });
-        builder.HasIndex(i => new { i.OwnerId, i.CreatedAt });
+        builder.HasIndex(i => new { i.OwnerId, i.CreatedAt, i.Id });
+        builder.HasIndex(i => new { i.OwnerId, i.Status, i.CreatedAt, i.Id });
     }
 }

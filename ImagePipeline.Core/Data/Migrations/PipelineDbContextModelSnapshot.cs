@@ -216,13 +216,15 @@ namespace ImagePipeline.Core.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("OwnerId", "CreatedAt");
+                    b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("OwnerId", "Sha256");
 
-                    b.HasIndex("Status", "CreatedAt");
+                    b.HasIndex("OwnerId", "CreatedAt", "Id");
+
+                    b.HasIndex("Status", "CreatedAt", "Id");
+
+                    b.HasIndex("OwnerId", "Status", "CreatedAt", "Id");
 
                     b.ToTable("Images", (string)null);
                 });
