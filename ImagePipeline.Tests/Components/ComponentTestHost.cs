@@ -1,0 +1,73 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Bunit;
+using ImagePipeline.Core.Events;
+using ImagePipeline.Core.Jobs;
+using ImagePipeline.Tests.Support;
+using ImagePipeline.Web.Api;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace ImagePipeline.Tests.Components;
+
+/// <summary>
+/// bUnit over the real app: components resolve the app's own services (real SQLite file in a temp directory, real
+/// broadcaster, real runner), MudBlazor is registered and its JS calls are answered loosely.
+/// </summary>
+public abstract class ComponentTestHost : BunitContext
+{
+    protected ComponentTestHost(IDictionary<string, string?>? settings = null)
+    {
+        App = new PipelineAppFactory(settings);
+        Services.AddMudServices();
+        Services.AddFallbackServiceProvider(App.Services);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Http = App.CreateClient();
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = CreateJsonOptions();
+
+    protected PipelineAppFactory App { get; }
+
+    protected HttpClient Http { get; }
+
+    protected PipelineEventBroadcaster Events => App.Services.GetRequiredService<PipelineEventBroadcaster>();
+
+    protected JobAdmin JobAdmin => App.Services.GetRequiredService<JobAdmin>();
+
+    /// <summary>Uploads through the real endpoint and answers what it said.</summary>
+    protected async Task<UploadResult> UploadAsync(byte[] bytes, string fileName)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", fileName);
+        using var response = await Http.PostAsync("/api/upload", form);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<UploadResult>(JsonOptions))!;
+    }
+
+    /// <summary>Stops the real runner from claiming work (persisted in the database, like the admin's button).</summary>
+    protected Task PauseRunnerAsync() => JobAdmin.SetPausedAsync(true, CancellationToken.None);
+
+    protected Task ResumeRunnerAsync() => JobAdmin.SetPausedAsync(false, CancellationToken.None);
+
+    protected static byte[] Photo(string name = "exif-landscape_1.jpg") => File.ReadAllBytes(TestPaths.Image(name));
+
+    private static System.Text.Json.JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        PipelineJson.Configure(options);
+        return options;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Http.Dispose();
+            App.Dispose();
+        }
+    }
+}

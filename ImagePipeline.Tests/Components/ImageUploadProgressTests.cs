@@ -1,0 +1,118 @@
+using Bunit;
+using ImagePipeline.Core.Events;
+using ImagePipeline.Core.Images;
+using ImagePipeline.Core.Jobs;
+using ImagePipeline.Tests.Support;
+using ImagePipeline.Web.Components.Shared;
+using ImagePipeline.Web.Components.Upload;
+
+namespace ImagePipeline.Tests.Components;
+
+public sealed class ImageUploadProgressTests : ComponentTestHost
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void Shows_the_byte_progress_while_uploading()
+    {
+        var entry = new UploadEntry { Key = "k1", FileName = "beach.jpg", Size = 2_500_000, Phase = UploadPhase.Uploading, Percent = 42 };
+
+        var cut = Render<ImageUploadProgress>(p => p.Add(c => c.Entry, entry));
+
+        Assert.Equal("uploading", cut.Find("[data-testid=upload-item]").GetAttribute("data-state"));
+        Assert.Contains("beach.jpg", cut.Markup);
+        Assert.Contains("2.4 MB", cut.Markup);
+        Assert.Contains("Uploading 42%", cut.Markup);
+        Assert.NotNull(cut.Find("button[aria-label='Cancel upload of beach.jpg']"));
+    }
+
+    [Fact]
+    public void Shows_why_a_file_was_refused()
+    {
+        var entry = new UploadEntry { Key = "k2", FileName = "notes.txt", Size = 10, Phase = UploadPhase.Rejected, Error = "Not a supported image", ErrorDetail = "(text/plain)" };
+
+        var cut = Render<ImageUploadProgress>(p => p.Add(c => c.Entry, entry));
+
+        Assert.Equal("rejected", cut.Find("[data-testid=upload-item]").GetAttribute("data-state"));
+        Assert.Contains("Not a supported image", cut.Find("[data-testid=upload-error]").TextContent);
+    }
+
+    [Fact]
+    public void A_duplicate_links_to_the_image_already_in_the_gallery()
+    {
+        var id = Guid.NewGuid();
+        var entry = new UploadEntry { Key = "k3", FileName = "again.jpg", Size = 10, Phase = UploadPhase.Uploaded, ImageId = id, Duplicate = true };
+
+        var cut = Render<ImageUploadProgress>(p => p.Add(c => c.Entry, entry));
+
+        Assert.Equal("duplicate", cut.Find("[data-testid=upload-item]").GetAttribute("data-state"));
+        Assert.Contains("Already in your gallery", cut.Markup);
+        Assert.Equal($"/?image={id}", cut.Find("a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Moves_from_uploaded_through_processing_to_ready_as_events_arrive()
+    {
+        await PauseRunnerAsync();
+        var upload = await UploadAsync(Photo(), "landscape.jpg");
+        var entry = new UploadEntry { Key = "k4", FileName = "landscape.jpg", Size = upload.Size, Phase = UploadPhase.Uploaded, ImageId = upload.ImageId };
+
+        var cut = Render<ImageUploadProgress>(p => p.Add(c => c.Entry, entry));
+        cut.WaitForAssertion(() => Assert.Equal("ingested", State(cut)), Patience);
+        Assert.Contains("Uploaded", cut.Markup);
+
+        await Events.PublishAsync(new ImageStatusChangedEvent(upload.ImageId, ImageStatus.Processing, DateTime.UtcNow));
+        cut.WaitForAssertion(() => Assert.Equal("processing", State(cut)), Patience);
+        Assert.Equal("false", cut.Find("[data-testid=job-thumbnail]").GetAttribute("data-done"));
+        Assert.Equal("false", cut.Find("[data-testid=job-preview]").GetAttribute("data-done"));
+
+        await Events.PublishAsync(new JobStatusChangedEvent(Guid.NewGuid(), upload.ImageId, JobType.Preview, JobStatus.Completed, 1, null, DateTime.UtcNow));
+        cut.WaitForAssertion(() => Assert.Equal("true", cut.Find("[data-testid=job-preview]").GetAttribute("data-done")), Patience);
+        Assert.Equal("false", cut.Find("[data-testid=job-thumbnail]").GetAttribute("data-done"));
+
+        await ResumeRunnerAsync();
+        cut.WaitForAssertion(() => Assert.Equal("stored", State(cut)), Patience);
+        var thumbnail = cut.Find("img.upload-thumb");
+        Assert.StartsWith($"/api/images/{upload.ImageId}/thumbnail?v=", thumbnail.GetAttribute("src"));
+        Assert.Equal("Thumbnail of landscape.jpg", thumbnail.GetAttribute("alt"));
+        Assert.Contains("Ready", cut.Markup);
+    }
+
+    [Fact]
+    public async Task A_failed_image_shows_the_reason_and_retry_queues_it_again()
+    {
+        // A valid PNG header passes intake; there are no pixels, so decoding fails for good.
+        var upload = await UploadAsync(TestImages.PngHeaderOnly(64, 48), "broken.png");
+        var entry = new UploadEntry { Key = "k5", FileName = "broken.png", Size = upload.Size, Phase = UploadPhase.Uploaded, ImageId = upload.ImageId };
+
+        var cut = Render<ImageUploadProgress>(p => p.Add(c => c.Entry, entry));
+        cut.WaitForAssertion(() => Assert.Equal("failed", State(cut)), Patience);
+        var reason = cut.Find("[data-testid=upload-error]").TextContent;
+        Assert.StartsWith("Failed:", reason.Trim());
+        Assert.True(reason.Trim().Length > "Failed:".Length + 3, $"no reason in '{reason}'");
+
+        await PauseRunnerAsync();
+        await cut.FindAll("button").Single(b => b.TextContent.Contains("Retry", StringComparison.Ordinal)).ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.NotEqual("failed", State(cut)), Patience);
+
+        using var db = App.CreateDbContext();
+        Assert.Contains(db.Jobs.Where(j => j.ImageId == upload.ImageId).Select(j => j.Status).ToList(), s => s == JobStatus.Pending);
+    }
+
+    [Fact]
+    public async Task Ignores_events_about_other_images()
+    {
+        await PauseRunnerAsync();
+        var upload = await UploadAsync(Photo(), "mine.jpg");
+        var entry = new UploadEntry { Key = "k6", FileName = "mine.jpg", Size = upload.Size, Phase = UploadPhase.Uploaded, ImageId = upload.ImageId };
+        var cut = Render<ImageUploadProgress>(p => p.Add(c => c.Entry, entry));
+        cut.WaitForAssertion(() => Assert.Equal("ingested", State(cut)), Patience);
+
+        await Events.PublishAsync(new ImageStatusChangedEvent(Guid.NewGuid(), ImageStatus.Failed, DateTime.UtcNow));
+
+        Assert.Equal("ingested", State(cut));
+    }
+
+    private static string? State(IRenderedComponent<ImageUploadProgress> cut) =>
+        cut.Find("[data-testid=upload-item]").GetAttribute("data-state");
+}
