@@ -14,8 +14,10 @@ namespace ImagePipeline.Tests.Components;
 /// bUnit over the real app: components resolve the app's own services (real SQLite file in a temp directory, real
 /// broadcaster, real runner), MudBlazor is registered and its JS calls are answered loosely.
 /// </summary>
-public abstract class ComponentTestHost : BunitContext
+public abstract class ComponentTestHost : BunitContext, IAsyncLifetime
 {
+    private bool _disposedAsync;
+
     protected ComponentTestHost(IDictionary<string, string?>? settings = null)
     {
         App = new PipelineAppFactory(settings);
@@ -61,13 +63,22 @@ public abstract class ComponentTestHost : BunitContext
         return options;
     }
 
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>MudBlazor has services that only dispose asynchronously, so xunit's async hook tears everything down.</summary>
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        _disposedAsync = true;
+        await DisposeAsync();
+        Http.Dispose();
+        await App.DisposeAsync();
+    }
+
     protected override void Dispose(bool disposing)
     {
-        base.Dispose(disposing);
-        if (disposing)
+        if (!_disposedAsync)
         {
-            Http.Dispose();
-            App.Dispose();
+            base.Dispose(disposing);
         }
     }
 }

@@ -93,9 +93,8 @@ public sealed class ImageUploadProgressTests : ComponentTestHost
 
         await PauseRunnerAsync();
         await cut.FindAll("button").Single(b => b.TextContent.Contains("Retry", StringComparison.Ordinal)).ClickAsync(new());
-        cut.WaitForAssertion(() => Assert.NotEqual("failed", State(cut)), Patience);
-
         using var db = App.CreateDbContext();
+        cut.WaitForAssertion(() => Assert.NotEqual("failed", State(cut)), Patience);
         Assert.Contains(db.Jobs.Where(j => j.ImageId == upload.ImageId).Select(j => j.Status).ToList(), s => s == JobStatus.Pending);
     }
 

@@ -1,0 +1,55 @@
+using Bunit;
+using ImagePipeline.Core.Jobs;
+using ImagePipeline.Tests.Support;
+using ImagePipeline.Web.Components.Pages;
+using MudBlazor;
+
+namespace ImagePipeline.Tests.Components;
+
+public sealed class AdminPageTests : ComponentTestHost
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Count_tiles_and_table_follow_the_queue_live()
+    {
+        await PauseRunnerAsync();
+        Render<MudPopoverProvider>();
+        var cut = Render<AdminPage>();
+        cut.WaitForAssertion(() => Assert.Equal("0", Count(cut, JobStatus.Pending)), Patience);
+        Assert.Contains("Processing paused", cut.Find("[data-testid=runner-state]").TextContent);
+
+        await UploadAsync(Photo(), "one.jpg");
+
+        cut.WaitForAssertion(() => Assert.Equal("2", Count(cut, JobStatus.Pending)), Patience);
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=job-details-button]").Count), Patience);
+
+        await ResumeRunnerAsync();
+        cut.WaitForAssertion(() => Assert.Equal("2", Count(cut, JobStatus.Completed)), Patience);
+        Assert.Equal("0", Count(cut, JobStatus.Pending));
+        Assert.Contains("COMPLETED", cut.Find("table").TextContent);
+    }
+
+    [Fact]
+    public async Task The_detail_panel_shows_a_failed_jobs_error_and_retry_requeues_it()
+    {
+        Render<MudPopoverProvider>();
+        var cut = Render<AdminPage>();
+        await UploadAsync(TestImages.PngHeaderOnly(40, 30), "broken.png");
+        cut.WaitForAssertion(() => Assert.Equal("2", Count(cut, JobStatus.Failed)), Patience);
+
+        await PauseRunnerAsync();
+        await cut.FindAll("[data-testid=job-details-button]")[0].ClickAsync(new());
+        var error = cut.WaitForElement("[data-testid=job-last-error]", Patience);
+        Assert.False(string.IsNullOrWhiteSpace(error.TextContent));
+        Assert.Contains("Stack trace", cut.Find("[data-testid=job-detail]").TextContent);
+
+        await cut.Find("[data-testid=job-detail]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Retry").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("1", Count(cut, JobStatus.Failed)), Patience);
+        Assert.Equal("1", Count(cut, JobStatus.Pending));
+    }
+
+    private static string? Count(IRenderedComponent<AdminPage> cut, JobStatus status) =>
+        cut.Find($"[data-testid=count-{status.ToString().ToLowerInvariant()}]").GetAttribute("data-count");
+}
