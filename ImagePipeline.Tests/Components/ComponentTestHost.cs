@@ -24,6 +24,10 @@ public abstract class ComponentTestHost : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddFallbackServiceProvider(App.Services);
         JSInterop.Mode = JSRuntimeMode.Loose;
+        var auth = AddAuthorization();
+        auth.SetAuthorized("admin");
+        auth.SetRoles(Core.Accounts.Roles.Admin);
+        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "test-admin"));
         Http = App.CreateClient();
     }
 

@@ -91,7 +91,10 @@ public sealed class ImageUploadProgressTests : ComponentTestHost
         Assert.StartsWith("Failed:", reason.Trim());
         Assert.True(reason.Trim().Length > "Failed:".Length + 3, $"no reason in '{reason}'");
 
+        // The image is FAILED as soon as one job fails for good; let the other job finish too before pausing.
         await PauseRunnerAsync();
+        await WaitUntilSettledAsync(upload.ImageId);
+        cut.WaitForAssertion(() => Assert.Equal("failed", State(cut)), Patience);
         await cut.FindAll("button").Single(b => b.TextContent.Contains("Retry", StringComparison.Ordinal)).ClickAsync(new());
         using var db = App.CreateDbContext();
         cut.WaitForAssertion(() => Assert.NotEqual("failed", State(cut)), Patience);
@@ -110,6 +113,23 @@ public sealed class ImageUploadProgressTests : ComponentTestHost
         await Events.PublishAsync(new ImageStatusChangedEvent(Guid.NewGuid(), ImageStatus.Failed, DateTime.UtcNow));
 
         Assert.Equal("ingested", State(cut));
+    }
+
+    private async Task WaitUntilSettledAsync(Guid imageId)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var db = App.CreateDbContext();
+            if (!db.Jobs.Any(j => j.ImageId == imageId && (j.Status == JobStatus.Pending || j.Status == JobStatus.Processing)))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("The jobs never settled.");
     }
 
     private static string? State(IRenderedComponent<ImageUploadProgress> cut) =>
