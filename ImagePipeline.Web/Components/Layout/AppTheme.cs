@@ -26,6 +26,13 @@ public static class AppTheme
             Error = "#ff8a80",
             Warning = "#ffb74d",
             Info = "#90caf9",
+            PrimaryContrastText = "rgba(0,0,0,0.87)",
+            SuccessContrastText = "rgba(0,0,0,0.87)",
+            ErrorContrastText = "rgba(0,0,0,0.87)",
+            WarningContrastText = "rgba(0,0,0,0.87)",
+            InfoContrastText = "rgba(0,0,0,0.87)",
+            TextSecondary = "rgba(255,255,255,0.78)",
+            ActionDefault = "rgba(255,255,255,0.78)",
         },
     };
 }
