@@ -1,0 +1,34 @@
+using ImagePipeline.Web.Components.Upload;
+
+namespace ImagePipeline.Tests.Components;
+
+public sealed class UploadRulesTests
+{
+    private const long Limit = 10 * 1024 * 1024;
+
+    [Theory]
+    [InlineData("a.jpg", "image/jpeg")]
+    [InlineData("a.png", "image/png")]
+    [InlineData("a.gif", "image/gif")]
+    [InlineData("a.webp", "image/webp")]
+    [InlineData("a.bmp", "image/bmp")]
+    [InlineData("a.tif", "image/tiff")]
+    [InlineData("a.TIFF", "")]
+    public void Accepts_the_supported_image_types(string name, string type) =>
+        Assert.Null(UploadRules.Check(new ChosenFile("k", name, 1000, type), Limit));
+
+    [Theory]
+    [InlineData("notes.txt", "text/plain", "Not a supported image (text/plain)")]
+    [InlineData("photo.heic", "image/heic", "Not a supported image (image/heic)")]
+    [InlineData("mystery", "", "Not a supported image (an unknown type)")]
+    public void Refuses_other_types_with_the_reason(string name, string type, string reason) =>
+        Assert.StartsWith(reason, UploadRules.Check(new ChosenFile("k", name, 1000, type), Limit));
+
+    [Fact]
+    public void Refuses_files_over_the_server_limit_and_empty_files()
+    {
+        Assert.Equal("Too large: 10 MB; the limit is 10 MB.", UploadRules.Check(new ChosenFile("k", "big.jpg", Limit + 1, "image/jpeg"), Limit));
+        Assert.Null(UploadRules.Check(new ChosenFile("k", "edge.jpg", Limit, "image/jpeg"), Limit));
+        Assert.Equal("The file is empty.", UploadRules.Check(new ChosenFile("k", "zero.jpg", 0, "image/jpeg"), Limit));
+    }
+}
