@@ -18,16 +18,16 @@ public abstract class ComponentTestHost : BunitContext, IAsyncLifetime
 {
     private bool _disposedAsync;
 
-    protected ComponentTestHost(IDictionary<string, string?>? settings = null)
+    protected ComponentTestHost(string userId = "test-admin", bool admin = true)
     {
-        App = new PipelineAppFactory(settings);
+        App = new PipelineAppFactory();
         Services.AddMudServices();
         Services.AddFallbackServiceProvider(App.Services);
         JSInterop.Mode = JSRuntimeMode.Loose;
         var auth = AddAuthorization();
-        auth.SetAuthorized("admin");
-        auth.SetRoles(Core.Accounts.Roles.Admin);
-        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "test-admin"));
+        auth.SetAuthorized(userId);
+        auth.SetRoles(admin ? [Core.Accounts.Roles.Admin] : [Core.Accounts.Roles.User]);
+        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, userId));
         Http = App.CreateClient();
     }
 

@@ -91,9 +91,9 @@ public sealed class ImageUploadProgressTests : ComponentTestHost
         Assert.StartsWith("Failed:", reason.Trim());
         Assert.True(reason.Trim().Length > "Failed:".Length + 3, $"no reason in '{reason}'");
 
-        // The image is FAILED as soon as one job fails for good; let the other job finish too before pausing.
-        await PauseRunnerAsync();
+        // The image is FAILED as soon as one job fails for good; let the other job finish too, then pause.
         await WaitUntilSettledAsync(upload.ImageId);
+        await PauseRunnerAsync();
         cut.WaitForAssertion(() => Assert.Equal("failed", State(cut)), Patience);
         await cut.FindAll("button").Single(b => b.TextContent.Contains("Retry", StringComparison.Ordinal)).ClickAsync(new());
         using var db = App.CreateDbContext();
