@@ -29,6 +29,23 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task At_phone_width_the_pages_fit_without_sideways_scrolling()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.SetViewportSizeAsync(390, 844);
+        foreach (var path in new[] { "/upload", "/", "/admin" })
+        {
+            await BrowserFixture.GotoInteractiveAsync(page, path);
+            await Expect(page.Locator("h1")).ToBeInViewportAsync();
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 0, $"{path} scrolls sideways by {overflow}px");
+            await fixture.ScreenshotAsync(page, path == "/" ? "phone-gallery" : $"phone{path.Replace('/', '-')}");
+        }
+
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task An_unknown_address_shows_the_not_found_page()
     {
         var page = await fixture.NewPageAsync();
