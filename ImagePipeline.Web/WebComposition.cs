@@ -32,6 +32,10 @@ public static class WebComposition
     public static WebApplication UseImagePipelineWeb(this WebApplication app)
     {
         app.UseExceptionHandler();
+        // Pages get the app's not-found page; the API keeps its problem-details bodies.
+        app.UseWhen(
+            context => !IsApiOrInfrastructure(context.Request.Path),
+            page => page.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseStatusCodePages();
         app.UsePipelineSecurity();
         app.UseAntiforgery();
@@ -52,4 +56,9 @@ public static class WebComposition
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
+
+    private static bool IsApiOrInfrastructure(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/health")
+        || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content")
+        || path.StartsWithSegments("/_blazor") || Path.HasExtension(path.Value);
 }
