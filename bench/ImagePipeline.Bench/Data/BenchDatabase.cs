@@ -56,18 +56,33 @@ public sealed class BenchDatabase : IAsyncDisposable
                 var stored = imageStatus == ImageStatus.Stored;
                 db.Images.Add(new Image
                 {
-                    Id = id, OriginalFileName = $"photo-{i}.jpg", ContentType = "image/jpeg", Format = "JPEG", SizeBytes = 4_000_000,
-                    Width = 6000, Height = 4000, Sha256 = Convert.ToHexStringLower(id.ToByteArray()).PadRight(64, '0'),
-                    OriginalPath = $"originals/{id:N}.jpg", ThumbnailPath = stored ? $"thumbnails/{id:N}.jpg" : null,
-                    PreviewPath = stored ? $"previews/{id:N}.jpg" : null, OwnerId = Owner, Status = imageStatus,
-                    CreatedAt = created, UpdatedAt = created,
+                    Id = id,
+                    OriginalFileName = $"photo-{i}.jpg",
+                    ContentType = "image/jpeg",
+                    Format = "JPEG",
+                    SizeBytes = 4_000_000,
+                    Width = 6000,
+                    Height = 4000,
+                    Sha256 = Convert.ToHexStringLower(id.ToByteArray()).PadRight(64, '0'),
+                    OriginalPath = $"originals/{id:N}.jpg",
+                    ThumbnailPath = stored ? $"thumbnails/{id:N}.jpg" : null,
+                    PreviewPath = stored ? $"previews/{id:N}.jpg" : null,
+                    OwnerId = Owner,
+                    Status = imageStatus,
+                    CreatedAt = created,
+                    UpdatedAt = created,
                 });
                 foreach (var type in JobFactory.AssetJobTypes)
                 {
                     db.Jobs.Add(new Job
                     {
-                        Id = Guid.CreateVersion7(new DateTimeOffset(created)), ImageId = id, Type = type, Status = jobStatus,
-                        RunAfter = created, CreatedAt = created, UpdatedAt = created,
+                        Id = Guid.CreateVersion7(new DateTimeOffset(created)),
+                        ImageId = id,
+                        Type = type,
+                        Status = jobStatus,
+                        RunAfter = created,
+                        CreatedAt = created,
+                        UpdatedAt = created,
                         CompletedAt = jobStatus == JobStatus.Completed ? created : null,
                     });
                 }
