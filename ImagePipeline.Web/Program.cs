@@ -1,12 +1,6 @@
-using ImagePipeline.Web;
+using ImagePipeline.Web.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddImagePipelineWeb();
-
-var app = builder.Build();
-app.UseImagePipelineWeb();
-
-await app.RunAsync();
+return await PipelineHost.RunAsync(args);
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

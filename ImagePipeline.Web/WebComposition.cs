@@ -3,6 +3,7 @@ using ImagePipeline.Web.Accounts;
 using ImagePipeline.Web.Api;
 using ImagePipeline.Web.Components;
 using ImagePipeline.Web.Health;
+using ImagePipeline.Web.Hosting;
 using ImagePipeline.Web.Hubs;
 using MudBlazor.Services;
 
@@ -43,7 +44,7 @@ public static class WebComposition
         // Open: health (status only for anonymous callers), the OpenAPI document, static assets, sign-in and setup.
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
-        app.MapStaticAssets().AllowAnonymous();
+        app.MapPipelineStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
 
         // Everything else requires a signed-in user or an API key (fallback policy); /api/admin requires Admin.

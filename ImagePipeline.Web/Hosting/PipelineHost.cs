@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace ImagePipeline.Web.Hosting;
+
+/// <summary>The whole program: parse the command line, then run the web app or one operator command.</summary>
+public static class PipelineHost
+{
+    /// <summary>True when running as the single-file executable (assemblies have no location on disk).</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty location is exactly the single-file signal.")]
+    public static bool IsSingleFile => string.IsNullOrEmpty(typeof(PipelineHost).Assembly.Location);
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var command = CommandLineParser.Parse(args);
+        if (command.Error is not null)
+        {
+            await Console.Error.WriteLineAsync(command.Error);
+            return 2;
+        }
+
+        switch (command.Verb)
+        {
+            case HostCommand.Help:
+                await Console.Out.WriteLineAsync(Usage.Text);
+                return 0;
+            case HostCommand.Version:
+                await Console.Out.WriteLineAsync($"ImagePipeline {Usage.Version}");
+                return 0;
+        }
+
+        var builder = CreateBuilder(command.HostArgs);
+        builder.AddImagePipelineWeb();
+        var app = builder.Build();
+        if (command.Verb != HostCommand.Serve)
+        {
+            await using (app)
+            {
+                return await OperatorCommands.RunAsync(app.Services, command, Console.Out, cancellationToken);
+            }
+        }
+
+        app.UseImagePipelineWeb();
+        StartupBanner.Register(app);
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        // The single binary reads appsettings.json from beside itself, wherever it is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = IsSingleFile ? AppContext.BaseDirectory : null,
+        });
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = BuiltInDefaults() });
+        return builder;
+    }
+
+    /// <summary>The embedded copy of the project's appsettings.json: the lowest-priority configuration source.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> BuiltInDefaults()
+    {
+        using var stream = typeof(PipelineHost).Assembly.GetManifestResourceStream("ImagePipeline.Web.appsettings.defaults.json");
+        if (stream is null)
+        {
+            return [];
+        }
+
+        return new ConfigurationBuilder().AddJsonStream(stream).Build().AsEnumerable().ToList();
+    }
+}
