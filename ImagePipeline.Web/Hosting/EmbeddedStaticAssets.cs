@@ -15,24 +15,21 @@ public static class EmbeddedStaticAssets
     public static string ManifestResourceName(Assembly assembly) => $"{assembly.GetName().Name}.staticwebassets.endpoints.json";
 
     /// <summary>Maps the static assets from the embedded copy when there is one, else from disk as usual.</summary>
-    public static WebApplication MapPipelineStaticAssets(this WebApplication app)
+    public static StaticAssetsEndpointConventionBuilder MapPipelineStaticAssets(this WebApplication app)
     {
         var assembly = typeof(EmbeddedStaticAssets).Assembly;
         var manifest = assembly.GetManifestResourceStream(ManifestResourceName(assembly));
         if (manifest is null || Directory.Exists(Path.Combine(app.Environment.ContentRootPath, "wwwroot")))
         {
             manifest?.Dispose();
-            app.MapStaticAssets();
-            return app;
+            return app.MapStaticAssets();
         }
 
         using (manifest)
         {
             app.Environment.WebRootFileProvider = new ResourceFileProvider(assembly, WebRootPrefix);
-            app.MapStaticAssets(ExtractManifest(manifest));
+            return app.MapStaticAssets(ExtractManifest(manifest));
         }
-
-        return app;
     }
 
     /// <summary><c>MapStaticAssets</c> reads its manifest from a file: write the embedded one once, named by its hash.</summary>

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using ImagePipeline.Tests.Hosting;
+using ImagePipeline.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ImagePipeline.Tests.Reliability;
+
+/// <summary>Hostile uploads against the published app: each gets its documented 4xx or a FAILED job, nothing stray is kept, the process stays well.</summary>
+[Collection(PublishedBinaryCollection.Name)]
+[Trait("Category", "Reliability")]
+public sealed class HostileInputTests(PublishedBinaryFixture binary, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Every_hostile_upload_is_refused_or_fails_cleanly()
+    {
+        var ct = CancellationToken.None;
+        var folder = binary.NewInstallFolder();
+        var probe = new DataDirectoryProbe(Path.Combine(folder, "data"));
+        var jpeg = await File.ReadAllBytesAsync(TestPaths.Image("exif-landscape_1.jpg"), ct);
+        var random = new Random(42);
+        byte[] Random(int n)
+        {
+            var b = new byte[n];
+            random.NextBytes(b);
+            return b;
+        }
+
+        var cases = new (string Name, byte[] Bytes, string FileName)[]
+        {
+            ("zero bytes", [], "empty.jpg"),
+            ("one byte", [0xFF], "one.jpg"),
+            ("truncated JPEG (header only)", jpeg[..200], "trunc1.jpg"),
+            ("truncated JPEG (half)", jpeg[..(jpeg.Length / 2)], "trunc2.jpg"),
+            ("random bytes after a JPEG header", [.. jpeg[..20], .. Random(50_000)], "noise.jpg"),
+            ("PNG declaring 100000x100000", TestImages.PngHeaderOnly(100_000, 100_000), "huge.png"),
+            ("GIF with a huge logical screen", [.. "GIF89a"u8, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B], "huge.gif"),
+            ("JPEG with HTML appended", [.. jpeg, .. "<html><script>alert(1)</script></html>"u8], "polyglot.jpg"),
+            ("HTML renamed .jpg", "<!DOCTYPE html><html><body>hi</body></html>"u8.ToArray(), "page.jpg"),
+            ("SVG renamed .jpg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"u8.ToArray(), "vector.jpg"),
+            ("PDF renamed .jpg", "%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"u8.ToArray(), "doc.jpg"),
+            ("ELF renamed .jpg", [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0, .. Random(4000)], "prog.jpg"),
+        };
+
+        // Names: valid photos with hostile names are accepted (the name is only metadata) and never become paths.
+        var names = new[] { "../../etc/passwd.jpg", "a\u0000b.jpg", new string('n', 1000) + ".jpg", "📷🌄.jpg", "\u202Egpj.exe" };
+        var accepted = 0;
+        await using (var app = await RunningApp.StartAsync(folder, cancellationToken: ct))
+        {
+            foreach (var (name, bytes, fileName) in cases)
+            {
+                using var response = await PipelineApiClient.UploadAsync(app.Client, bytes, fileName, ct);
+                var status = (int)response.StatusCode;
+                var body = await response.Content.ReadAsStringAsync(ct);
+                output.WriteLine($"{name}: {status} {Trim(body)}");
+                if (status == 201)
+                {
+                    var id = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("imageId").GetGuid();
+                    Assert.Equal("FAILED", await PipelineApiClient.WaitForStatusAsync(app.Client, id, TimeSpan.FromSeconds(30), ct, "STORED", "FAILED"));
+                    var image = await PipelineApiClient.GetImageAsync(app.Client, id, ct);
+                    Assert.Contains("lastError", image.ToString(), StringComparison.OrdinalIgnoreCase);
+                    accepted++;
+                }
+                else
+                {
+                    Assert.Contains(status, new[] { 400, 413, 415, 422 });
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                }
+            }
+
+            for (var i = 0; i < names.Length; i++)
+            {
+                using var response = await PipelineApiClient.UploadAsync(app.Client, JpegVariants.WithComment(jpeg, $"name-{i}"), names[i], ct);
+                output.WriteLine($"file name #{i}: {(int)response.StatusCode}");
+                Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.BadRequest, $"name #{i}: {(int)response.StatusCode}");
+                accepted += response.StatusCode == HttpStatusCode.Created ? 1 : 0;
+            }
+
+            foreach (var (name, request) in MalformedMultipart(jpeg))
+            {
+                using var response = await app.Client.SendAsync(request, ct);
+                output.WriteLine($"{name}: {(int)response.StatusCode}");
+                Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            }
+
+            using (var health = await app.Client.GetAsync("health", ct))
+            {
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            }
+
+            var rss = app.ResidentBytes();
+            output.WriteLine($"RSS after the hostile set: {rss / (1024 * 1024)} MiB");
+            Assert.True(rss < 1L << 30, $"RSS {rss} bytes");
+            Assert.Equal(accepted, probe.Count("SELECT COUNT(*) FROM Images"));
+            Assert.Equal(accepted, probe.Files("originals").Count);
+            Assert.Empty(probe.TempFiles());
+            Assert.Empty(Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Except(["ImagePipeline.Web", "data"]));
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static IEnumerable<(string Name, HttpRequestMessage Request)> MalformedMultipart(byte[] jpeg)
+    {
+        var two = new MultipartFormDataContent { { new ByteArrayContent(jpeg), "file", "a.jpg" }, { new ByteArrayContent(JpegVariants.WithComment(jpeg, "b")), "file", "b.jpg" } };
+        yield return ("two files", new HttpRequestMessage(HttpMethod.Post, "api/upload") { Content = two });
+        var wrong = new MultipartFormDataContent { { new ByteArrayContent(jpeg), "photo", "a.jpg" } };
+        yield return ("wrong field name", new HttpRequestMessage(HttpMethod.Post, "api/upload") { Content = wrong });
+        var noBoundary = new ByteArrayContent(jpeg);
+        noBoundary.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data");
+        yield return ("no boundary", new HttpRequestMessage(HttpMethod.Post, "api/upload") { Content = noBoundary });
+        var raw = new ByteArrayContent(jpeg);
+        raw.Headers.ContentType = MediaTypeHeaderValue.Parse("image/jpeg");
+        yield return ("raw body, not multipart", new HttpRequestMessage(HttpMethod.Post, "api/upload") { Content = raw });
+        var broken = new StringContent("--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\nabc", Encoding.ASCII);
+        broken.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
+        yield return ("multipart without a closing boundary", new HttpRequestMessage(HttpMethod.Post, "api/upload") { Content = broken });
+    }
+
+    private static string Trim(string body) => body.Length > 160 ? body[..160] : body;
+}
