@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.StaticAssets;
 
 namespace ImagePipeline.Web.Hosting;
 
