@@ -128,7 +128,8 @@ public sealed partial class SingleBinaryTests(PublishedBinaryFixture binary, ITe
             Assert.Equal(HttpStatusCode.OK, compressed.StatusCode);
             Assert.Equal(encoding, Assert.Single(compressed.Content.Headers.ContentEncoding));
             Assert.Equal(contentType, compressed.Content.Headers.ContentType?.MediaType);
-            Assert.True(compressed.Content.Headers.ContentLength < (await plain.Content.ReadAsByteArrayAsync(ct)).Length, $"{path} {encoding} is smaller");
+            var plainLength = (await plain.Content.ReadAsByteArrayAsync(ct)).Length;
+            Assert.True(plainLength < 1024 || compressed.Content.Headers.ContentLength < plainLength, $"{path} {encoding} is smaller");
         }
     }
 
