@@ -18,19 +18,13 @@ public static class AdminAccount
 
         await services.GetRequiredService<DatabaseInitializer>().MigrateAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetService<UserManager<AppUser>>()
-            ?? throw new InvalidOperationException("Accounts are not enabled in this build.");
-        var roles = scope.ServiceProvider.GetService<RoleManager<IdentityRole>>();
-        if (roles is not null && !await roles.RoleExistsAsync(Roles.Admin))
-        {
-            Check(await roles.CreateAsync(new IdentityRole(Roles.Admin)), "create the Admin role");
-        }
-
-        var user = await users.FindByEmailAsync(email);
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = await users.FindByNameAsync(email.Trim());
         if (user is null)
         {
-            user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = DateTime.UtcNow };
-            Check(await users.CreateAsync(user, password), "create the user");
+            // The same path as the setup page: roles, lockout, creation time.
+            Check(await scope.ServiceProvider.GetRequiredService<AccountService>().CreateAsync(email, password, Roles.Admin), "create the user");
+            user = await users.FindByNameAsync(email.Trim()) ?? throw new InvalidOperationException("The new user was not found.");
             await output.WriteLineAsync($"Created {email}.");
         }
         else
