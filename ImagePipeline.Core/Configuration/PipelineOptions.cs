@@ -39,6 +39,10 @@ public sealed class UploadOptions
     /// <summary>Largest accepted pixel count, read from the header before any decode (default 100 megapixels).</summary>
     [Range(1, long.MaxValue)]
     public long MaxPixels { get; set; } = 100_000_000;
+
+    /// <summary>Free space the data directory must keep after an upload (default 16 MB), so the database can always commit; 0 turns the check off.</summary>
+    [Range(0, long.MaxValue)]
+    public long MinFreeBytes { get; set; } = 16L * 1024 * 1024;
 }
 
 public sealed class RunnerOptions

@@ -25,14 +25,12 @@ public sealed partial class ImageIntake(
     TimeProvider time,
     ILogger<ImageIntake> logger)
 {
-    private const int ErrorDiskFull = 28; // ENOSPC
-    private const int ErrorQuotaExceeded = 122; // EDQUOT
-
     public async Task<IntakeResult> IngestAsync(Stream content, string? fileName, string? ownerId, CancellationToken cancellationToken)
     {
         var limits = options.Value.Upload;
         using var temp = storage.CreateTempFile();
         var (size, sha256) = await CopyAndHashAsync(content, temp.Path, limits.MaxBytes, cancellationToken);
+        EnsureHeadroom(limits.MinFreeBytes);
         var facts = ImageInspector.Inspect(temp.Path, limits.MaxPixels);
 
         var existing = await FindDuplicateAsync(sha256, ownerId, cancellationToken);
@@ -73,9 +71,14 @@ public sealed partial class ImageIntake(
             db.Jobs.AddRange(newJobs);
             await db.SaveChangesAsync(CancellationToken.None);
         }
-        catch (Exception)
+        catch (Exception ex)
         {
             storage.Delete(image.OriginalPath);
+            if (DiskFull.IsDiskFull(ex))
+            {
+                throw OutOfSpace();
+            }
+
             throw;
         }
 
@@ -118,10 +121,9 @@ public sealed partial class ImageIntake(
             // Durable before it is acknowledged: a crash after the 201 must not lose the photo.
             file.Flush(flushToDisk: true);
         }
-        catch (IOException ex) when (ex.HResult is ErrorDiskFull or ErrorQuotaExceeded || ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase))
+        catch (IOException ex) when (DiskFull.IsDiskFull(ex))
         {
-            throw new UploadRejectedException(UploadRejection.InsufficientStorage, "Insufficient storage",
-                "The server is out of disk space; the upload was not kept. Try again once space has been freed.");
+            throw OutOfSpace();
         }
 
         if (total == 0)
@@ -131,6 +133,18 @@ public sealed partial class ImageIntake(
 
         return (total, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
+
+    private void EnsureHeadroom(long minFreeBytes)
+    {
+        if (minFreeBytes > 0 && storage.AvailableFreeSpace() is { } free && free < minFreeBytes)
+        {
+            throw OutOfSpace();
+        }
+    }
+
+    private static UploadRejectedException OutOfSpace() =>
+        new(UploadRejection.InsufficientStorage, "Insufficient storage",
+            "The server is out of disk space; the upload was not kept. Try again once space has been freed.");
 
     /// <summary>A display name only: control characters removed, directories dropped, length capped.</summary>
     internal static string DisplayName(string? fileName)

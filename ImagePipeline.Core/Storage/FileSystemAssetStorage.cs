@@ -96,6 +96,18 @@ public sealed class FileSystemAssetStorage : IAssetStorage, IDisposable
         }
     }
 
+    public long? AvailableFreeSpace()
+    {
+        try
+        {
+            return new DriveInfo(_root).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public int CleanTempArea()
     {
         var count = 0;

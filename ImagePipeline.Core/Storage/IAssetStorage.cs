@@ -27,6 +27,9 @@ public interface IAssetStorage
 
     void Delete(string key);
 
+    /// <summary>Free bytes where the assets live, or null when the store cannot tell.</summary>
+    long? AvailableFreeSpace();
+
     /// <summary>Removes temp files left by a crash. Called at start-up.</summary>
     int CleanTempArea();
 }
