@@ -13,6 +13,7 @@ fi
 
 dotnet restore ImagePipeline.sln || exit 1
 dotnet build ImagePipeline.sln -c Release --no-restore -warnaserror || exit 1
+dotnet format ImagePipeline.sln --verify-no-changes --no-restore || { echo "dotnet format found changes: run 'dotnet format ImagePipeline.sln'"; exit 1; }
 
 log=$(mktemp)
 dotnet test ImagePipeline.sln -c Release --no-build "$@" 2>&1 | tee "$log"
