@@ -157,6 +157,11 @@ public sealed class EndToEndBenchmark(int runs, string outputRoot)
             + $"Phases from the `JobStatusChanged` events: POST = start → 201; wait = 201 → PREVIEW PROCESSING; preview = PREVIEW PROCESSING → COMPLETED; "
             + "thumbnail = PREVIEW COMPLETED → THUMBNAIL COMPLETED; rest = → STORED. Milliseconds.");
         report.WriteLine();
+        var tuning = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) || k.StartsWith("MALLOC_", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).Select(k => $"`{k}={Environment.GetEnvironmentVariable(k)}`").ToList();
+        report.WriteLine("Runtime settings passed to the app: " + (tuning.Count == 0 ? "none (the defaults: Server GC, as the Web SDK sets)." : string.Join(", ", tuning) + "."));
+        report.WriteLine();
         var table = new MarkdownTable("case", "n", "median", "p95", "min", "max", "target", "met");
         AddRow(table, $"24 MP JPEG ({PhotoFile}), one at a time: upload → STORED", photoSamples.Select(s => s.Total).ToList(), null);
         if (vips is not null)
