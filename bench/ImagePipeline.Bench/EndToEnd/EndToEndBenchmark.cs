@@ -159,7 +159,8 @@ public sealed class EndToEndBenchmark(int runs, string outputRoot)
         report.WriteLine();
         var tuning = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(k => k.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase) || k.StartsWith("DOTNET_Tiered", StringComparison.Ordinal)
-                || k.StartsWith("DOTNET_ReadyToRun", StringComparison.Ordinal) || k.StartsWith("MALLOC_", StringComparison.Ordinal))
+                || k.StartsWith("DOTNET_ReadyToRun", StringComparison.Ordinal) || k.StartsWith("DOTNET_EnableWriteXorExecute", StringComparison.Ordinal)
+                || k.StartsWith("MALLOC_", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).Select(k => $"`{k}={Environment.GetEnvironmentVariable(k)}`").ToList();
         report.WriteLine("Runtime settings passed to the app: " + (tuning.Count == 0 ? "none (the defaults: Server GC, as the Web SDK sets)." : string.Join(", ", tuning) + "."));
         report.WriteLine();
