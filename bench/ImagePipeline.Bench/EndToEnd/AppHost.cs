@@ -92,20 +92,25 @@ public sealed class AppHost : IAsyncDisposable
         throw new DirectoryNotFoundException("ImagePipeline.sln not found above the working directory.");
     }
 
-    /// <summary>Starts the app and waits for <c>/health</c> to answer 200.</summary>
+    /// <summary>Starts the app (<c>dotnet app.dll</c>, or the single-file executable itself) and waits for <c>/health</c> to answer 200.</summary>
     public static async Task<AppHost> StartAsync(string appDll, string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
         var port = FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        var start = new ProcessStartInfo("dotnet")
+        var isDll = appDll.EndsWith(".dll", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(isDll ? "dotnet" : appDll)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(appDll)!,
         };
-        start.ArgumentList.Add(appDll);
+        if (isDll)
+        {
+            start.ArgumentList.Add(appDll);
+        }
+
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         start.ArgumentList.Add($"--Pipeline:DataDirectory={dataDirectory}");
