@@ -3,7 +3,7 @@ using ImagePipeline.Bench;
 using ImagePipeline.Bench.Measurement;
 using ImagePipeline.Bench.Processing;
 
-// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|api [--runs N] [--keep DIR]
+// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|api|e2e|ui [--runs N] [--keep DIR]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args is [MemoryProbe.Command, var engine])
@@ -13,9 +13,9 @@ if (args is [MemoryProbe.Command, var engine])
 
 var what = args.FirstOrDefault() ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
-if (runs < 5 || what is not ("all" or "processing" or "queue" or "api"))
+if (runs < 5 || what is not ("all" or "processing" or "queue" or "api" or "e2e" or "ui"))
 {
-    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|api [--runs N (≥5)] [--keep DIR]");
+    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|api|e2e|ui [--runs N (≥5)] [--keep DIR]");
     return 2;
 }
 
@@ -41,6 +41,16 @@ try
     if (what is "all" or "api")
     {
         await new ImagePipeline.Bench.Api.ApiBenchmark(runs, outputRoot).RunAsync(report);
+    }
+
+    if (what is "all" or "e2e")
+    {
+        await new ImagePipeline.Bench.EndToEnd.EndToEndBenchmark(runs, outputRoot).RunAsync(report);
+    }
+
+    if (what is "all" or "ui")
+    {
+        await new ImagePipeline.Bench.Ui.UiBenchmark(runs, outputRoot).RunAsync(report);
     }
 }
 finally

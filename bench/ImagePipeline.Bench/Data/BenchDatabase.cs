@@ -39,8 +39,8 @@ public sealed class BenchDatabase : IAsyncDisposable
         return new BenchDatabase(services, directory);
     }
 
-    /// <summary>Adds <paramref name="count"/> images, oldest first, each with a PREVIEW and a THUMBNAIL job in <paramref name="jobStatus"/>.</summary>
-    public async Task SeedAsync(int count, ImageStatus imageStatus, JobStatus jobStatus)
+    /// <summary>Adds <paramref name="count"/> images of <paramref name="owner"/> (default <see cref="Owner"/>), oldest first, each with a PREVIEW and a THUMBNAIL job in <paramref name="jobStatus"/>.</summary>
+    public async Task SeedAsync(int count, ImageStatus imageStatus, JobStatus jobStatus, string owner = Owner)
     {
         var contexts = Services.GetRequiredService<IDbContextFactory<PipelineDbContext>>();
         var start = DateTime.UtcNow.AddDays(-1);
@@ -67,7 +67,7 @@ public sealed class BenchDatabase : IAsyncDisposable
                     OriginalPath = $"originals/{id:N}.jpg",
                     ThumbnailPath = stored ? $"thumbnails/{id:N}.jpg" : null,
                     PreviewPath = stored ? $"previews/{id:N}.jpg" : null,
-                    OwnerId = Owner,
+                    OwnerId = owner,
                     Status = imageStatus,
                     CreatedAt = created,
                     UpdatedAt = created,
