@@ -42,7 +42,12 @@ public sealed partial class JobRunner(
         try
         {
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-            await DrainCoreAsync(stopping.Token);
+            var ran = await DrainCoreAsync(stopping.Token);
+            if (ran > 0)
+            {
+                // The queue is empty: hand the decode buffers of this batch back to the OS instead of idling on them.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
         }
         finally
         {
@@ -50,14 +55,16 @@ public sealed partial class JobRunner(
         }
     }
 
-    private async Task DrainCoreAsync(CancellationToken stopping)
+    /// <summary>Drains until nothing is ready and nothing runs; returns how many jobs it ran.</summary>
+    private async Task<int> DrainCoreAsync(CancellationToken stopping)
     {
         var runner = options.Value.Runner;
         var concurrency = runner.EffectiveConcurrency;
         var running = new List<Task>();
+        var started = 0;
         try
         {
-            await ClaimAndRunAsync(running, concurrency, stopping);
+            started = await ClaimAndRunAsync(running, concurrency, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -68,11 +75,14 @@ public sealed partial class JobRunner(
             // Never return while a job is running: shutdown waits for each to finish or be released.
             await Task.WhenAll(running);
         }
+
+        return started;
     }
 
-    private async Task ClaimAndRunAsync(List<Task> running, int concurrency, CancellationToken stopping)
+    private async Task<int> ClaimAndRunAsync(List<Task> running, int concurrency, CancellationToken stopping)
     {
         var runner = options.Value.Runner;
+        var started = 0;
         while (!stopping.IsCancellationRequested)
         {
             running.RemoveAll(t => t.IsCompleted);
@@ -95,6 +105,7 @@ public sealed partial class JobRunner(
                     }
 
                     claimedAny = true;
+                    started++;
                     await PublishAsync(changes);
                     running.Add(Task.Run(() => ExecuteAsync(claim, stopping), CancellationToken.None));
                 }
@@ -102,7 +113,7 @@ public sealed partial class JobRunner(
 
             if (!claimedAny && running.Count == 0)
             {
-                return;
+                return started;
             }
 
             if (!claimedAny || running.Count >= concurrency)
@@ -111,6 +122,8 @@ public sealed partial class JobRunner(
                 await Task.WhenAny([.. running, doorbell]);
             }
         }
+
+        return started;
     }
 
     private async Task ExecuteAsync(JobClaim claim, CancellationToken stopping)
