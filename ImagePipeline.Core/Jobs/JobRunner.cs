@@ -46,7 +46,7 @@ public sealed partial class JobRunner(
             if (ran > 0)
             {
                 // The queue is empty: hand the decode buffers of this batch back to the OS instead of idling on them.
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                IdleMemoryTrimmer.Trim();
             }
         }
         finally
