@@ -40,7 +40,10 @@ public sealed partial class UiBenchmark(int runs, string outputRoot)
             var token = await AntiforgeryTokenAsync(browser, "/setup");
             using var setup = await browser.PostAsync("/setup/admin", new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["userName"] = UserName, ["password"] = Password, ["confirmPassword"] = Password, ["__RequestVerificationToken"] = token,
+                ["userName"] = UserName,
+                ["password"] = Password,
+                ["confirmPassword"] = Password,
+                ["__RequestVerificationToken"] = token,
             }));
             if (setup.StatusCode != HttpStatusCode.Redirect || setup.Headers.Location?.OriginalString != "/")
             {
@@ -64,7 +67,10 @@ public sealed partial class UiBenchmark(int runs, string outputRoot)
             var token = await AntiforgeryTokenAsync(browser, "/account/login");
             using (var signIn = await browser.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["userName"] = UserName, ["password"] = Password, ["returnUrl"] = "/", ["__RequestVerificationToken"] = token,
+                ["userName"] = UserName,
+                ["password"] = Password,
+                ["returnUrl"] = "/",
+                ["__RequestVerificationToken"] = token,
             })))
             {
                 if (signIn.StatusCode != HttpStatusCode.Redirect || signIn.Headers.Location?.OriginalString != "/")
