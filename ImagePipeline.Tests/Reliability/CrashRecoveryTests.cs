@@ -27,7 +27,10 @@ public sealed class CrashRecoveryTests(PublishedBinaryFixture binary, ITestOutpu
         var ids = new List<Guid>();
         await using (var app = await RunningApp.StartAsync(folder, ShortLease, ct))
         {
-            ids.AddRange(await UploadBigPhotosAsync(app.Client, 4, "crash", ct));
+            // Queue the work first (runner paused), so the kill surely lands while previews are being made.
+            (await app.Client.PostAsync("api/admin/runner/pause", null, ct)).EnsureSuccessStatusCode();
+            ids.AddRange(await UploadBigPhotosAsync(app.Client, 8, "crash", ct));
+            (await app.Client.PostAsync("api/admin/runner/resume", null, ct)).EnsureSuccessStatusCode();
             await WaitForProcessingAsync(app.Client, ct);
             await app.KillAsync();
         }
@@ -61,7 +64,9 @@ public sealed class CrashRecoveryTests(PublishedBinaryFixture binary, ITestOutpu
         List<Guid> ids;
         await using (var app = await RunningApp.StartAsync(folder, new Dictionary<string, string> { ["Pipeline__Runner__Concurrency"] = "1" }, ct))
         {
+            (await app.Client.PostAsync("api/admin/runner/pause", null, ct)).EnsureSuccessStatusCode();
             ids = await UploadBigPhotosAsync(app.Client, 6, "sigterm", ct);
+            (await app.Client.PostAsync("api/admin/runner/resume", null, ct)).EnsureSuccessStatusCode();
             await WaitForProcessingAsync(app.Client, ct);
             var stopped = await app.TerminateAsync(TimeSpan.FromSeconds(10));
             output.WriteLine($"SIGTERM to exit: {stopped.TotalMilliseconds:F0} ms");
@@ -137,7 +142,8 @@ public sealed class CrashRecoveryTests(PublishedBinaryFixture binary, ITestOutpu
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            var jobs = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("api/admin/jobs?status=PROCESSING", ct);
+            // A preview takes hundreds of ms on a 24 MP photo (a thumbnail only tens): wait for one, so the kill lands inside it.
+            var jobs = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("api/admin/jobs?status=PROCESSING&type=PREVIEW", ct);
             if (jobs.GetProperty("total").GetInt32() > 0)
             {
                 return;
