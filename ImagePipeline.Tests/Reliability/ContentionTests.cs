@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using ImagePipeline.Tests.Hosting;
+using ImagePipeline.Tests.Support;
 using Microsoft.Data.Sqlite;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using Xunit.Abstractions;
 
 namespace ImagePipeline.Tests.Reliability;
@@ -94,23 +93,5 @@ public sealed class ContentionTests(PublishedBinaryFixture binary, ITestOutputHe
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static byte[] Png(int seed)
-    {
-        using var image = new Image<Rgb24>(80, 60);
-        var random = new Random(seed);
-        image.ProcessPixelRows(rows =>
-        {
-            for (var y = 0; y < rows.Height; y++)
-            {
-                var row = rows.GetRowSpan(y);
-                for (var x = 0; x < row.Length; x++)
-                {
-                    row[x] = new Rgb24((byte)(x * 3), (byte)(y * 4), (byte)random.Next(256));
-                }
-            }
-        });
-        using var stream = new MemoryStream();
-        image.SaveAsPng(stream);
-        return stream.ToArray();
-    }
+    private static byte[] Png(int seed) => TestImages.DistinctPng(seed, 80, 60);
 }

@@ -4,8 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ImagePipeline.Tests.Hosting;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
+using ImagePipeline.Tests.Support;
 using Xunit.Abstractions;
 
 namespace ImagePipeline.Tests.Reliability;
@@ -107,25 +106,7 @@ public sealed class LoadTests(PublishedBinaryFixture binary, ITestOutputHelper o
         Directory.Delete(folder, recursive: true);
     }
 
-    private static byte[] Png(int seed)
-    {
-        using var image = new Image<Rgb24>(96, 64);
-        var random = new Random(seed);
-        image.ProcessPixelRows(rows =>
-        {
-            for (var y = 0; y < rows.Height; y++)
-            {
-                var row = rows.GetRowSpan(y);
-                for (var x = 0; x < row.Length; x++)
-                {
-                    row[x] = new Rgb24((byte)(x * 2), (byte)(y * 3), (byte)random.Next(256));
-                }
-            }
-        });
-        using var stream = new MemoryStream();
-        image.SaveAsPng(stream);
-        return stream.ToArray();
-    }
+    private static byte[] Png(int seed) => TestImages.DistinctPng(seed, 96, 64);
 
     private static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -32,6 +32,27 @@ public static class TestImages
         stream.Write(sum);
     }
 
+    /// <summary>A small PNG whose bytes differ for every seed (a gradient with seeded noise): distinct uploads, never duplicates.</summary>
+    public static byte[] DistinctPng(int seed, int width = 96, int height = 64)
+    {
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(width, height);
+        var random = new Random(seed);
+        image.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (var x = 0; x < row.Length; x++)
+                {
+                    row[x] = new SixLabors.ImageSharp.PixelFormats.Rgb24((byte)(x * 2), (byte)(y * 3), (byte)random.Next(256));
+                }
+            }
+        });
+        using var stream = new MemoryStream();
+        SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, stream);
+        return stream.ToArray();
+    }
+
     /// <summary>The PNG chunk CRC (ISO 3309).</summary>
     public static uint Crc32(ReadOnlySpan<byte> bytes)
     {
