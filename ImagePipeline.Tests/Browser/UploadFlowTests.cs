@@ -35,7 +35,8 @@ public sealed class UploadFlowTests(BrowserFixture fixture)
         foreach (var thumb in await ready.Locator("img").AllAsync())
         {
             await Expect(thumb).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("/api/images/.+/thumbnail\\?v="));
-            Assert.True(await thumb.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"));
+            // The thumbnail actually loads (the src may have just been set: wait for it, fail on timeout).
+            await page.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 0", await thumb.ElementHandleAsync());
         }
 
         await fixture.ScreenshotAsync(page, "upload-done-light");
