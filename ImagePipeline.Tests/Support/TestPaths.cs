@@ -1,15 +1,12 @@
 namespace ImagePipeline.Tests.Support;
 
-/// <summary>Where the repository and the shared test images are, from wherever the tests run.</summary>
+/// <summary>Where the repository and its test images are, from wherever the tests run.</summary>
 public static class TestPaths
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
-    /// <summary>
-    /// The shared test images (see SOURCES.md there): <c>IMAGEPIPELINE_TEST_IMAGES</c> when set, else <c>shared/testdata/images</c>
-    /// beside the repository or beside any folder above it, else the workplace's <c>/work/shared</c>.
-    /// </summary>
-    public static string Images { get; } = FindImages();
+    /// <summary>The suite's own test images, in the repository (sources and licences in SOURCES.md there).</summary>
+    public static string Images { get; } = Path.Combine(RepositoryRoot, "ImagePipeline.Tests", "TestData", "images");
 
     public static string Image(string name) => Path.Combine(Images, name);
 
@@ -18,26 +15,6 @@ public static class TestPaths
         var path = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(path);
         return path;
-    }
-
-    private static string FindImages()
-    {
-        var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable("IMAGEPIPELINE_TEST_IMAGES") is { Length: > 0 } configured)
-        {
-            candidates.Add(configured);
-        }
-
-        for (var dir = new DirectoryInfo(RepositoryRoot); dir?.Parent is not null; dir = dir.Parent)
-        {
-            candidates.Add(Path.Combine(dir.Parent.FullName, "shared", "testdata", "images"));
-        }
-
-        candidates.Add("/work/shared/testdata/images");
-        return candidates.Select(Path.GetFullPath).FirstOrDefault(Directory.Exists)
-            ?? throw new DirectoryNotFoundException(
-                "Test images not found: put shared/testdata/images beside the repository or set IMAGEPIPELINE_TEST_IMAGES. Looked in: "
-                + string.Join(", ", candidates));
     }
 
     private static string FindRoot()

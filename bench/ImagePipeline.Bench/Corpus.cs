@@ -1,6 +1,6 @@
 namespace ImagePipeline.Bench;
 
-/// <summary>The shared test images: <c>BENCH_IMAGES</c>, else the first <c>shared/testdata/images</c> above the working or the program directory.</summary>
+/// <summary>The test images: <c>BENCH_IMAGES</c>, else the repository's <c>ImagePipeline.Tests/TestData/images</c> found above the working or the program directory.</summary>
 public static class Corpus
 {
     public static readonly string[] ProcessingFiles =
@@ -27,7 +27,7 @@ public static class Corpus
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, "shared", "testdata", "images");
+                var candidate = Path.Combine(dir.FullName, "ImagePipeline.Tests", "TestData", "images");
                 if (System.IO.Directory.Exists(candidate))
                 {
                     return candidate;
@@ -35,6 +35,6 @@ public static class Corpus
             }
         }
 
-        throw new DirectoryNotFoundException("Test images not found: set BENCH_IMAGES to the folder of shared/testdata/images.");
+        throw new DirectoryNotFoundException("Test images not found: run from the repository or set BENCH_IMAGES.");
     }
 }
