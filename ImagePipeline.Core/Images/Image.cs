@@ -38,6 +38,12 @@ public sealed class Image
     /// <summary>Path of the original in the predecessor's layout (Phase 1). Kept for upgraded rows.</summary>
     public string? LegacyTempPath { get; set; }
 
+    /// <summary>A motion photo's video: where the MP4 starts inside the original, in bytes; null when there is none.</summary>
+    public long? VideoOffset { get; set; }
+
+    /// <summary>A motion photo's video: its length in bytes.</summary>
+    public long? VideoLength { get; set; }
+
     public string? ThumbnailPath { get; set; }
 
     public string? PreviewPath { get; set; }

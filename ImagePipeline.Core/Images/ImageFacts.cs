@@ -10,4 +10,5 @@ public sealed record ImageFacts(
     DateTime? CapturedAt,
     string? CameraMake,
     string? CameraModel,
-    int? Orientation);
+    int? Orientation,
+    EmbeddedVideo? Video = null);

@@ -14,19 +14,27 @@ using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 namespace ImagePipeline.Core.Images;
 
 /// <summary>
-/// Sniffs a stored upload by its magic bytes, checks it is complete, and reads dimensions and EXIF from the header.
+/// Sniffs a stored upload by its magic bytes (naming what we recognise but cannot take), checks its image is complete
+/// (bytes after its end are fine), finds a motion photo's video, and reads dimensions and EXIF from the header.
 /// Never trusts the file name or the client's MIME type, and never decodes pixels.
 /// </summary>
 public static class ImageInspector
 {
-    private static readonly byte[] PngTrailer = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82];
-
     public static ImageFacts Inspect(string path, long maxPixels)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024);
         if (stream.Length == 0)
         {
             throw Unsupported("The file is empty.");
+        }
+
+        // What we recognise but cannot take (HEIC, AVIF, RAW, PDF, video...) is named, before anything takes a RAW for a TIFF.
+        var head = new byte[(int)Math.Min(stream.Length, FileKindSniffer.ServerHeadLength)];
+        stream.ReadExactly(head);
+        stream.Position = 0;
+        if (FileKindSniffer.Identify(head) is { } kind)
+        {
+            throw Unsupported(kind.Detail);
         }
 
         var format = SharpImage.DetectFormat(ImageSharpConfiguration.Instance, stream)
@@ -58,15 +66,17 @@ public static class ImageInspector
                 $"The image is {info.Width} × {info.Height} ({pixels / 1_000_000.0:0.#} megapixels); the limit is {maxPixels / 1_000_000.0:0.#} megapixels.");
         }
 
-        if (!IsComplete(stream, format))
+        // Bytes after the image's end (camera trailers, a motion photo's video, padding) are fine; a cut-off image is not.
+        if (ImageEnd.Find(stream, format, out var problem) is not { } end)
         {
-            throw Corrupt($"The {format.Name} file is truncated or has data after its end.");
+            throw Corrupt($"The {format.Name} file cannot be used: {problem}.");
         }
 
         var (name, extension) = Describe(format);
         var exif = ReadExif(info);
+        var video = format is JpegFormat ? MotionPhoto.Find(stream, end, info.Metadata.XmpProfile) : null;
         return new ImageFacts(name, format.DefaultMimeType, extension, info.Width, info.Height,
-            exif.CapturedAt, exif.Make, exif.Model, exif.Orientation);
+            exif.CapturedAt, exif.Make, exif.Model, exif.Orientation, video);
     }
 
     private static (string Name, string Extension) Describe(IImageFormat format) => format switch
@@ -80,46 +90,6 @@ public static class ImageInspector
         _ => throw Unsupported($"{format.Name} images are not accepted."),
     };
 
-    /// <summary>Cheap structural end checks: a cut-off upload or a file with something appended is refused here.</summary>
-    private static bool IsComplete(Stream stream, IImageFormat format)
-    {
-        var length = stream.Length;
-        var tailLength = (int)Math.Min(length, 64);
-        var tail = new byte[tailLength];
-        stream.Position = length - tailLength;
-        stream.ReadExactly(tail);
-
-        switch (format)
-        {
-            case JpegFormat:
-                var end = tail.Length;
-                while (end > 0 && tail[end - 1] is 0x00 or 0x0A or 0x0D or 0x20)
-                {
-                    end--;
-                }
-
-                return end >= 2 && tail[end - 2] == 0xFF && tail[end - 1] == 0xD9;
-            case PngFormat:
-                return tail.AsSpan().EndsWith(PngTrailer);
-            case GifFormat:
-                return tail[^1] == 0x3B;
-            case WebpFormat:
-                stream.Position = 4;
-                Span<byte> size = stackalloc byte[4];
-                stream.ReadExactly(size);
-                var riffSize = BitConverter.ToUInt32(size);
-                return riffSize + 8L <= length + 1 && riffSize + 8L >= length - 1;
-            case BmpFormat:
-                stream.Position = 2;
-                Span<byte> bmpSize = stackalloc byte[4];
-                stream.ReadExactly(bmpSize);
-                var declared = BitConverter.ToUInt32(bmpSize);
-                return declared == 0 || declared <= length;
-            default:
-                return true;
-        }
-    }
-
     private static (DateTime? CapturedAt, string? Make, string? Model, int? Orientation) ReadExif(IImageInfo info)
     {
         try
@@ -130,13 +100,8 @@ public static class ImageInspector
                 return default;
             }
 
-            DateTime? captured = null;
-            var taken = profile.GetValue(ExifTag.DateTimeOriginal)?.Value ?? profile.GetValue(ExifTag.DateTime)?.Value;
-            if (taken is not null && DateTime.TryParseExact(taken.Trim('\0', ' '), "yyyy:MM:dd HH:mm:ss",
-                    CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-            {
-                captured = parsed;
-            }
+            var captured = CaptureTime(profile.GetValue(ExifTag.DateTimeOriginal)?.Value, profile.GetValue(ExifTag.OffsetTimeOriginal)?.Value)
+                ?? CaptureTime(profile.GetValue(ExifTag.DateTime)?.Value, profile.GetValue(ExifTag.OffsetTime)?.Value);
 
             int? orientation = profile.GetValue(ExifTag.Orientation)?.Value is { } o and >= 1 and <= 8 ? o : null;
             return (captured, Clean(profile.GetValue(ExifTag.Make)?.Value), Clean(profile.GetValue(ExifTag.Model)?.Value), orientation);
@@ -146,6 +111,24 @@ public static class ImageInspector
             // Damaged EXIF is not a reason to refuse a photo: keep it without metadata.
             return default;
         }
+    }
+
+    /// <summary>EXIF local time, made UTC with its offset tag (e.g. <c>+02:00</c>) where present, else taken as UTC.</summary>
+    internal static DateTime? CaptureTime(string? value, string? offset)
+    {
+        if (value is null || !DateTime.TryParseExact(value.Trim('\0', ' '), "yyyy:MM:dd HH:mm:ss",
+                CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return null;
+        }
+
+        if (offset?.Trim('\0', ' ') is { Length: 6 } o && (o[0] is '+' or '-')
+            && TimeSpan.TryParseExact(o[1..], @"hh\:mm", CultureInfo.InvariantCulture, out var span) && span <= TimeSpan.FromHours(14))
+        {
+            return DateTime.SpecifyKind(o[0] == '+' ? parsed - span : parsed + span, DateTimeKind.Utc);
+        }
+
+        return parsed;
     }
 
     private static string? Clean(string? value)

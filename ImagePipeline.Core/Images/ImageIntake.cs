@@ -55,6 +55,8 @@ public sealed partial class ImageIntake(
             CameraMake = facts.CameraMake,
             CameraModel = facts.CameraModel,
             Orientation = facts.Orientation,
+            VideoOffset = facts.Video?.Offset,
+            VideoLength = facts.Video?.Length,
             OwnerId = ownerId,
             Status = ImageStatus.Ingested,
             CreatedAt = now.UtcDateTime,

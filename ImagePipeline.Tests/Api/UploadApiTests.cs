@@ -105,7 +105,6 @@ public sealed class UploadApiTests : IDisposable
         { "empty", [], 415 },
         { "truncated jpeg", File.ReadAllBytes(TestPaths.Image("path-2560x1600.jpg"))[..50_000], 422 },
         { "truncated png", File.ReadAllBytes(TestPaths.Image("rgba-alpha.png"))[..200], 422 },
-        { "jpeg with html appended", [.. File.ReadAllBytes(TestPaths.Image("gray-cd1.1.jpg")), .. "<html><script>alert(1)</script></html>"u8.ToArray()], 422 },
         { "png over the pixel limit", TestImages.PngHeaderOnly(100_000, 100_000), 422 },
     };
 

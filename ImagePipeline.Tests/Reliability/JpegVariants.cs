@@ -2,7 +2,7 @@ using System.Text;
 
 namespace ImagePipeline.Tests.Reliability;
 
-/// <summary>Distinct bytes of the same JPEG: a COM segment right after SOI (the intake rejects data after EOI).</summary>
+/// <summary>Distinct bytes of the same JPEG: a COM segment right after SOI (inside the image, so even the image data differs from the original's).</summary>
 public static class JpegVariants
 {
     public static byte[] WithComment(byte[] jpeg, string comment)

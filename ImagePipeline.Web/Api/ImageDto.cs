@@ -2,7 +2,7 @@ using ImagePipeline.Core.Images;
 
 namespace ImagePipeline.Web.Api;
 
-/// <summary>An image as the API shows it, with its processing status and asset URLs.</summary>
+/// <summary>An image as the API shows it, with its processing status and asset URLs (<c>VideoUrl</c>: a motion photo's clip).</summary>
 public sealed record ImageDto(
     Guid Id,
     Guid ImageId,
@@ -23,7 +23,8 @@ public sealed record ImageDto(
     string OriginalUrl,
     string? ThumbnailUrl,
     string? PreviewUrl,
-    IReadOnlyList<JobDto>? Jobs)
+    IReadOnlyList<JobDto>? Jobs,
+    string? VideoUrl = null)
 {
     public static ImageDto From(Image image, bool withJobs = false)
     {
@@ -36,6 +37,7 @@ public sealed record ImageDto(
             $"{baseUrl}/original",
             image.ThumbnailPath is null ? null : $"{baseUrl}/thumbnail{version}",
             image.PreviewPath is null ? null : $"{baseUrl}/preview{version}",
-            withJobs ? [.. image.Jobs.Select(JobDto.From)] : null);
+            withJobs ? [.. image.Jobs.Select(JobDto.From)] : null,
+            image.VideoLength is > 0 ? $"{baseUrl}/video" : null);
     }
 }

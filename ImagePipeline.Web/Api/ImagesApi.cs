@@ -15,6 +15,7 @@ public static class ImagesApi
         images.MapGet("/{id:guid}/original", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Original, c, q, s, ct));
         images.MapGet("/{id:guid}/preview", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Preview, c, q, s, ct));
         images.MapGet("/{id:guid}/thumbnail", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Thumbnail, c, q, s, ct));
+        images.MapGet("/{id:guid}/video", VideoAsync).WithName("GetImageVideo").WithSummary("A motion photo's video (MP4, ranges); 404 when the image has none.");
         images.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteImage").WithSummary("Delete an image, its jobs and every file.");
         return api;
     }
@@ -77,6 +78,25 @@ public static class ImagesApi
         var contentType = key.EndsWith(".webp", StringComparison.Ordinal) ? "image/webp" : "image/jpeg";
         headers.ContentDisposition = $"inline; filename=\"{image.Id:N}-{kind.ToString().ToLowerInvariant()}{Path.GetExtension(key)}\"";
         return Results.File(path, contentType, lastModified: info.LastWriteTimeUtc, entityTag: etag, enableRangeProcessing: false);
+    }
+
+    /// <summary>The MP4 a motion photo carries inside its original, served as its own file.</summary>
+    private static async Task<IResult> VideoAsync(Guid id, HttpContext context, ImageQueries queries, IAssetStorage storage, CancellationToken cancellationToken)
+    {
+        var image = await queries.FindAsync(context.User.ToViewer(), id, withJobs: false, cancellationToken);
+        if (image is not { VideoOffset: { } offset, VideoLength: { } length, SourcePath: { } key } || !storage.Exists(key))
+        {
+            return Results.Problem(title: "Not found", detail: "No such image, or it is not a motion photo.", statusCode: 404);
+        }
+
+        var path = storage.GetFullPath(key);
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = "private, no-cache";
+        headers.ContentDisposition = $"inline; filename=\"{image.Id:N}-motion.mp4\"";
+        var etag = new EntityTagHeaderValue($"\"{image.Sha256 ?? image.Id.ToString("N")}-video\"");
+        return Results.Stream(new FileWindowStream(path, offset, length), "video/mp4", lastModified: new FileInfo(path).LastWriteTimeUtc,
+            entityTag: etag, enableRangeProcessing: true);
     }
 
     private static async Task<IResult> DeleteAsync(Guid id, HttpContext context, ImageDeleter deleter, CancellationToken cancellationToken) =>

@@ -211,6 +211,12 @@ namespace ImagePipeline.Core.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasDefaultValue(0);
 
+                    b.Property<long?>("VideoLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("VideoOffset")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
