@@ -45,6 +45,7 @@ public static class PipelineServiceCollectionExtensions
 
         services.AddSingleton<IAssetStorage, FileSystemAssetStorage>();
         services.AddSingleton<OrphanFileSweeper>();
+        services.AddSingleton<LostAndFound>();
         services.AddSingleton<IImageProcessor, ImageSharpProcessor>();
         services.AddSingleton<PipelineEventBroadcaster>();
         services.TryAddSingleton<IPipelineEventPublisher>(sp => sp.GetRequiredService<PipelineEventBroadcaster>());
@@ -60,7 +61,6 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<IJobHandler, ThumbnailJobHandler>();
         services.AddSingleton<JobHandlerRegistry>();
         services.AddSingleton<RunnerIdentity>();
-        services.AddSingleton<RunnerSignal>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<IRunnerWakeup, QuartzRunnerWakeup>();
         services.AddHostedService<RunnerStartupLog>();
@@ -75,10 +75,15 @@ public static class PipelineServiceCollectionExtensions
         services.AddQuartz(quartzProperties, quartz =>
         {
             quartz.AddJob<JobRunnerQuartzJob>(job => job.WithIdentity(JobRunnerQuartzJob.Key).StoreDurably());
+            quartz.AddJob<OrphanSweepQuartzJob>(job => job.WithIdentity(OrphanSweepQuartzJob.Key).StoreDurably());
             if (runner.Enabled)
             {
                 quartz.AddTrigger(trigger => trigger.ForJob(JobRunnerQuartzJob.Key).WithIdentity("job-runner-interval", "pipeline")
                     .StartNow().WithSimpleSchedule(s => s.WithInterval(runner.PollInterval).RepeatForever()));
+                // Start-up sweeps once (DatabaseStartup); the periodic sweep begins one interval later.
+                quartz.AddTrigger(trigger => trigger.ForJob(OrphanSweepQuartzJob.Key).WithIdentity("orphan-sweep-interval", "pipeline")
+                    .StartAt(DateTimeOffset.UtcNow + runner.OrphanSweepInterval)
+                    .WithSimpleSchedule(s => s.WithInterval(runner.OrphanSweepInterval).RepeatForever()));
             }
         });
         if (runner.Enabled)
