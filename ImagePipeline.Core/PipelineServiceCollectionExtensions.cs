@@ -7,6 +7,7 @@ using ImagePipeline.Core.Jobs;
 using ImagePipeline.Core.Processing;
 using ImagePipeline.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,7 +34,8 @@ public static class PipelineServiceCollectionExtensions
             var connection = string.IsNullOrWhiteSpace(options.ConnectionString)
                 ? $"Data Source={Path.Combine(options.DataDirectoryFullPath, "pipeline.db")};Cache=Private;Pooling=True"
                 : options.ConnectionString;
-            db.UseSqlite(connection).AddInterceptors(sp.GetRequiredService<SqliteConnectionInterceptor>());
+            // Any further IInterceptor registered (tests inject database faults this way) applies to every context.
+            db.UseSqlite(connection).AddInterceptors([sp.GetRequiredService<SqliteConnectionInterceptor>(), .. sp.GetServices<IInterceptor>()]);
         });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PipelineDbContext>>().CreateDbContext());
         services.AddSingleton<DatabaseInitializer>();
