@@ -7,6 +7,7 @@ using ImagePipeline.Core.Jobs;
 using ImagePipeline.Core.Processing;
 using ImagePipeline.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,7 +34,8 @@ public static class PipelineServiceCollectionExtensions
             var connection = string.IsNullOrWhiteSpace(options.ConnectionString)
                 ? $"Data Source={Path.Combine(options.DataDirectoryFullPath, "pipeline.db")};Cache=Private;Pooling=True"
                 : options.ConnectionString;
-            db.UseSqlite(connection).AddInterceptors(sp.GetRequiredService<SqliteConnectionInterceptor>());
+            // Any further IInterceptor registered (tests inject database faults this way) applies to every context.
+            db.UseSqlite(connection).AddInterceptors([sp.GetRequiredService<SqliteConnectionInterceptor>(), .. sp.GetServices<IInterceptor>()]);
         });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PipelineDbContext>>().CreateDbContext());
         services.AddSingleton<DatabaseInitializer>();
@@ -45,6 +47,7 @@ public static class PipelineServiceCollectionExtensions
 
         services.AddSingleton<IAssetStorage, FileSystemAssetStorage>();
         services.AddSingleton<OrphanFileSweeper>();
+        services.AddSingleton<LostAndFound>();
         services.AddSingleton<IImageProcessor, ImageSharpProcessor>();
         services.AddSingleton<PipelineEventBroadcaster>();
         services.TryAddSingleton<IPipelineEventPublisher>(sp => sp.GetRequiredService<PipelineEventBroadcaster>());
@@ -60,7 +63,6 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<IJobHandler, ThumbnailJobHandler>();
         services.AddSingleton<JobHandlerRegistry>();
         services.AddSingleton<RunnerIdentity>();
-        services.AddSingleton<RunnerSignal>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<IRunnerWakeup, QuartzRunnerWakeup>();
         services.AddHostedService<RunnerStartupLog>();
@@ -75,10 +77,15 @@ public static class PipelineServiceCollectionExtensions
         services.AddQuartz(quartzProperties, quartz =>
         {
             quartz.AddJob<JobRunnerQuartzJob>(job => job.WithIdentity(JobRunnerQuartzJob.Key).StoreDurably());
+            quartz.AddJob<OrphanSweepQuartzJob>(job => job.WithIdentity(OrphanSweepQuartzJob.Key).StoreDurably());
             if (runner.Enabled)
             {
                 quartz.AddTrigger(trigger => trigger.ForJob(JobRunnerQuartzJob.Key).WithIdentity("job-runner-interval", "pipeline")
                     .StartNow().WithSimpleSchedule(s => s.WithInterval(runner.PollInterval).RepeatForever()));
+                // Start-up sweeps once (DatabaseStartup); the periodic sweep begins one interval later.
+                quartz.AddTrigger(trigger => trigger.ForJob(OrphanSweepQuartzJob.Key).WithIdentity("orphan-sweep-interval", "pipeline")
+                    .StartAt(DateTimeOffset.UtcNow + runner.OrphanSweepInterval)
+                    .WithSimpleSchedule(s => s.WithInterval(runner.OrphanSweepInterval).RepeatForever()));
             }
         });
         if (runner.Enabled)

@@ -27,6 +27,9 @@ public sealed class PipelineOptions
     [ValidateObjectMembers]
     public SecurityOptions Security { get; set; } = new();
 
+    /// <summary>Test-only hooks; empty in production.</summary>
+    public TestingOptions Testing { get; set; } = new();
+
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 }
 
@@ -67,6 +70,14 @@ public sealed class RunnerOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often an owner (not an admin) may retry one image's failed jobs.</summary>
+    [Range(0, 100)]
+    public int OwnerRetries { get; set; } = 3;
+
+    /// <summary>How often asset files that belong to no image are swept (besides at start-up).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan OrphanSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
     public int EffectiveConcurrency => Concurrency > 0 ? Concurrency : Environment.ProcessorCount;
 }
 
@@ -84,6 +95,14 @@ public sealed class AssetOptions
 
     [Range(1, 100)]
     public int Quality { get; set; } = 80;
+}
+
+/// <summary>Hooks for the out-of-process tests. Never set them in production.</summary>
+public sealed class TestingOptions
+{
+    /// <summary>The PREVIEW job of an image whose file name contains this marker hangs (until the process is killed),
+    /// like a handler that crashes the process.</summary>
+    public string? CrashOnImage { get; set; }
 }
 
 [OptionsValidator]

@@ -28,6 +28,6 @@ public sealed partial class DatabaseStartup(DatabaseInitializer initializer, IAs
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} temp file(s) left by an interrupted upload or job")]
     private static partial void LogSwept(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} asset file(s) that belonged to no image (an interrupted upload or delete)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cleared {Count} asset file(s) that belonged to no image (an interrupted upload or delete); originals are kept in lost+found")]
     private static partial void LogOrphans(ILogger logger, int count);
 }

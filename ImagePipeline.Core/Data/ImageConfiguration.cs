@@ -23,7 +23,9 @@ internal sealed class ImageConfiguration : IEntityTypeConfiguration<Image>
         builder.HasIndex(i => new { i.Status, i.CreatedAt, i.Id });
         builder.HasIndex(i => new { i.CreatedAt, i.Id });
         builder.Property(i => i.OwnerId).HasMaxLength(450);
-        builder.HasIndex(i => new { i.OwnerId, i.Sha256 });
+        // One stored copy of the same bytes per owner, even for two uploads at the same moment (the loser is answered as a duplicate).
+        builder.HasIndex(i => new { i.OwnerId, i.Sha256 }).IsUnique();
+        builder.Property(i => i.OwnerRetries).HasDefaultValue(0);
         builder.HasIndex(i => new { i.OwnerId, i.CreatedAt, i.Id });
         builder.HasIndex(i => new { i.OwnerId, i.Status, i.CreatedAt, i.Id });
     }

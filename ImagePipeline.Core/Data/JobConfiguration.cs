@@ -21,6 +21,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         // The claim query: ready PENDING jobs oldest first, and expired PROCESSING leases.
         builder.HasIndex(j => new { j.Status, j.RunAfter });
         builder.HasIndex(j => new { j.Status, j.LockedAt });
-        builder.HasIndex(j => new { j.ImageId, j.Type });
+        // One job per asset of an image: a back-fill resets it, never adds a second.
+        builder.HasIndex(j => new { j.ImageId, j.Type }).IsUnique();
     }
 }

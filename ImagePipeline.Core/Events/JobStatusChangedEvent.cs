@@ -15,4 +15,8 @@ public sealed record JobStatusChangedEvent(
     /// <summary>Who owns the job's image; used to route the event, not sent to clients.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string? OwnerId { get; init; }
+
+    /// <summary>The one factory: the event for <paramref name="job"/> as it now is.</summary>
+    public static JobStatusChangedEvent Of(Job job, string? ownerId, DateTime occurredAt) =>
+        new(job.Id, job.ImageId, job.Type, job.Status, job.Attempts, job.LastError, occurredAt) { OwnerId = ownerId };
 }

@@ -53,6 +53,9 @@ public sealed class Image
 
     public ImageStatus Status { get; set; } = ImageStatus.Ingested;
 
+    /// <summary>How often the owner (not an admin) has retried this image's failed jobs; capped by <c>Pipeline:Runner:OwnerRetries</c>.</summary>
+    public int OwnerRetries { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace ImagePipeline.Core.Images;
 
-/// <summary>Deletes an image completely: its row and jobs (one transaction), then every file it had.</summary>
+/// <summary>
+/// Deletes an image completely: its row (its jobs and their attempts go with it, by the foreign keys' cascade), then every
+/// file it has or may get — including a preview or thumbnail a running job is writing right now (that job, finding its
+/// image gone, deletes what it wrote; the periodic orphan sweep catches anything left).
+/// </summary>
 public sealed partial class ImageDeleter(IDbContextFactory<PipelineDbContext> contexts, IAssetStorage storage, ILogger<ImageDeleter> logger)
 {
     public async Task<bool> DeleteAsync(Viewer viewer, Guid id, CancellationToken cancellationToken)
@@ -17,31 +21,35 @@ public sealed partial class ImageDeleter(IDbContextFactory<PipelineDbContext> co
             return false;
         }
 
-        await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
+        if (await db.Images.Where(i => i.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
         {
-            await db.Jobs.Where(j => j.ImageId == id).ExecuteDeleteAsync(cancellationToken);
-            await db.Images.Where(i => i.Id == id).ExecuteDeleteAsync(cancellationToken);
-            await tx.CommitAsync(cancellationToken);
+            return false;
         }
 
         foreach (var key in new[] { image.OriginalPath, image.LegacyTempPath, image.PreviewPath, image.ThumbnailPath })
         {
-            if (key is null)
-            {
-                continue;
-            }
-
-            try
-            {
-                storage.Delete(key);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                LogFileNotDeleted(logger, ex, key);
-            }
+            TryDelete(() => storage.Delete(key!), key, skip: key is null);
         }
 
+        TryDelete(() => storage.DeleteAssets(id), $"{id:N}.*", skip: false);
         return true;
+    }
+
+    private void TryDelete(Action delete, string? key, bool skip)
+    {
+        if (skip)
+        {
+            return;
+        }
+
+        try
+        {
+            delete();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            LogFileNotDeleted(logger, ex, key ?? "");
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete file {Key} of a deleted image")]

@@ -81,16 +81,23 @@ public sealed partial class ImageIntake(
                 throw OutOfSpace();
             }
 
+            if (UniqueViolation.Is(ex))
+            {
+                // The same bytes were stored by a concurrent upload of this owner a moment ago: that one won.
+                db.ChangeTracker.Clear();
+                if (await FindDuplicateAsync(sha256, ownerId, CancellationToken.None) is { } winner)
+                {
+                    LogDuplicate(logger, winner.Id);
+                    return new IntakeResult(winner, Duplicate: true);
+                }
+            }
+
             throw;
         }
 
         LogIngested(logger, image.Id, facts.Format, facts.Width, facts.Height, size);
-        await events.PublishAsync(new ImageStatusChangedEvent(image.Id, image.Status, image.UpdatedAt) { OwnerId = ownerId }, CancellationToken.None);
-        foreach (var job in newJobs)
-        {
-            await events.PublishAsync(new JobStatusChangedEvent(job.Id, job.ImageId, job.Type, job.Status, job.Attempts, null, job.UpdatedAt) { OwnerId = ownerId }, CancellationToken.None);
-        }
-
+        var created = new ChangeSet([.. newJobs.Select(job => JobStatusChangedEvent.Of(job, ownerId, job.UpdatedAt))], [ImageStatusChangedEvent.Of(image)]);
+        await events.PublishAsync(created, CancellationToken.None);
         wakeup.Wake();
         return new IntakeResult(image, Duplicate: false);
     }

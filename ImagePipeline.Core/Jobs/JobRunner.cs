@@ -1,8 +1,7 @@
 using ImagePipeline.Core.Configuration;
-using ImagePipeline.Core.Data;
 using ImagePipeline.Core.Events;
 using ImagePipeline.Core.Processing;
-using Microsoft.EntityFrameworkCore;
+using ImagePipeline.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,29 +12,28 @@ namespace ImagePipeline.Core.Jobs;
 /// Drains the queue: claims ready jobs up to the configured concurrency, runs their handlers under a renewed lease,
 /// and finishes each one with a fenced update. Returns when nothing is ready and nothing is running.
 /// Crash recovery is nothing but lease expiry; a graceful stop releases unfinished jobs at once.
+/// One drain at a time: a call while one runs rings that drain's doorbell and returns.
 /// </summary>
 public sealed partial class JobRunner(
     JobStore store,
     JobHandlerRegistry handlers,
     IPipelineEventPublisher events,
-    IDbContextFactory<PipelineDbContext> contexts,
+    IAssetStorage storage,
     RunnerIdentity identity,
-    RunnerSignal signal,
     IOptions<PipelineOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<JobRunner> logger)
 {
+    private readonly RunnerSignal _signal = new();
     private int _draining;
-
-    public string RunnerId => identity.Id;
 
     /// <summary>Runs one drain. Concurrent calls on the same runner return at once (the running drain picks the work up).</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _draining, 1) == 1)
         {
-            signal.Ring();
+            _signal.Ring();
             return;
         }
 
@@ -86,9 +84,9 @@ public sealed partial class JobRunner(
         while (!stopping.IsCancellationRequested)
         {
             running.RemoveAll(t => t.IsCompleted);
-            var doorbell = signal.WaitAsync();
+            var doorbell = _signal.WaitAsync();
             var claimedAny = false;
-            if (running.Count < concurrency && !await IsPausedAsync(stopping))
+            if (running.Count < concurrency && !await store.IsPausedAsync(stopping))
             {
                 var candidates = await store.FindCandidatesAsync(runner.LeaseDuration, (concurrency - running.Count) * 2, stopping);
                 foreach (var candidate in candidates)
@@ -99,14 +97,19 @@ public sealed partial class JobRunner(
                     }
 
                     var (claim, changes) = await store.TryClaimAsync(candidate, identity.Id, runner.LeaseDuration, stopping);
+                    await events.PublishAsync(changes, CancellationToken.None);
                     if (claim is null)
                     {
+                        foreach (var poisoned in changes.Jobs.Where(j => j.Status == JobStatus.Failed))
+                        {
+                            LogPoisoned(logger, poisoned.Type, poisoned.JobId, poisoned.ImageId, poisoned.Attempts);
+                        }
+
                         continue;
                     }
 
                     claimedAny = true;
                     started++;
-                    await PublishAsync(changes);
                     running.Add(Task.Run(() => ExecuteAsync(claim, stopping), CancellationToken.None));
                 }
             }
@@ -135,12 +138,20 @@ public sealed partial class JobRunner(
         ChangeSet? result;
         try
         {
+            await TestHooks.BeforeHandlerAsync(options.Value.Testing, claim, leaseLost.Token);
             var asset = await handlers.For(job.Type).ExecuteAsync(claim, leaseLost.Token);
             await renewal.StopAsync();
             result = await store.CompleteAsync(claim, asset, CancellationToken.None);
             if (result is not null)
             {
                 LogCompleted(logger, job.Type, job.Id, job.ImageId);
+            }
+            else if (!await store.ImageExistsAsync(job.ImageId, CancellationToken.None))
+            {
+                // The image was deleted while its asset was being made: the delete could not see this file yet.
+                storage.Delete(asset);
+                LogImageGone(logger, job.Id, job.ImageId);
+                return;
             }
         }
         catch (OperationCanceledException) when (leaseLost.IsCancellationRequested)
@@ -169,7 +180,7 @@ public sealed partial class JobRunner(
             return;
         }
 
-        await PublishAsync(result);
+        await events.PublishAsync(result, CancellationToken.None);
     }
 
     /// <summary>Exponential backoff with ±25% jitter: base, 2×base, 4×base, ...</summary>
@@ -181,28 +192,9 @@ public sealed partial class JobRunner(
     }
 
     private LeaseRenewal RenewLeaseUntilDoneAsync(JobClaim claim, CancellationTokenSource leaseLost) =>
-        new(store, claim, options.Value.Runner.LeaseDuration / 3, time, leaseLost, () => LogLeaseLost(logger, claim.JobId, claim.RunnerId));
-
-    private async Task<bool> IsPausedAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var paused = await db.RunnerSettings.AsNoTracking().Where(s => s.Key == RunnerSetting.PausedKey)
-            .Select(s => s.Value).FirstOrDefaultAsync(cancellationToken);
-        return paused == "true";
-    }
-
-    private async Task PublishAsync(ChangeSet changes)
-    {
-        if (changes.Job is { } jobChange)
-        {
-            await events.PublishAsync(jobChange);
-        }
-
-        if (changes.Image is { } imageChange)
-        {
-            await events.PublishAsync(imageChange);
-        }
-    }
+        new(store, claim, options.Value.Runner.LeaseDuration / 3, time, leaseLost,
+            () => LogLeaseLost(logger, claim.JobId, claim.RunnerId),
+            ex => LogRenewalFailed(logger, ex, claim.JobId));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Started {Type} job {JobId} for image {ImageId} (attempt {Attempt})")]
     private static partial void LogStarted(ILogger logger, JobType type, Guid jobId, Guid? imageId, int attempt);
@@ -215,6 +207,15 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Released job {JobId} unfinished on shutdown")]
     private static partial void LogReleased(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the lease on job {JobId} failed; retrying")]
+    private static partial void LogRenewalFailed(ILogger logger, Exception exception, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Type} job {JobId} for image {ImageId} FAILED: the process stopped {Attempts} time(s) while running it")]
+    private static partial void LogPoisoned(ILogger logger, JobType type, Guid jobId, Guid? imageId, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} finished after its image {ImageId} was deleted; its file is removed")]
+    private static partial void LogImageGone(ILogger logger, Guid jobId, Guid? imageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on job {JobId} was lost by {RunnerId}; its result is discarded")]
     private static partial void LogLeaseLost(ILogger logger, Guid jobId, string runnerId);

@@ -5,18 +5,18 @@ using Quartz;
 
 namespace ImagePipeline.Core.Jobs;
 
-/// <summary>Wakes the runner through Quartz (<c>TriggerJob</c>), and rings a drain that is already running.</summary>
-public sealed partial class QuartzRunnerWakeup(ISchedulerFactory schedulers, RunnerSignal signal, IOptions<PipelineOptions> options, ILogger<QuartzRunnerWakeup> logger) : IRunnerWakeup
+/// <summary>
+/// The one wake-up path: fires the runner's Quartz job at once (<c>TriggerJob</c>) instead of waiting for the next interval.
+/// If a drain is already running, <see cref="JobRunner.DrainAsync"/> hands the firing to it.
+/// </summary>
+public sealed partial class QuartzRunnerWakeup(ISchedulerFactory schedulers, IOptions<PipelineOptions> options, ILogger<QuartzRunnerWakeup> logger) : IRunnerWakeup
 {
     public void Wake()
     {
-        signal.Ring();
-        if (!options.Value.Runner.Enabled)
+        if (options.Value.Runner.Enabled)
         {
-            return;
+            _ = TriggerAsync();
         }
-
-        _ = TriggerAsync();
     }
 
     private async Task TriggerAsync()

@@ -1,7 +1,7 @@
 namespace ImagePipeline.Core.Jobs;
 
-/// <summary>An in-process doorbell: a drain that is waiting on running jobs also wakes when new work arrives.</summary>
-public sealed class RunnerSignal
+/// <summary>The running drain's doorbell: a drain waiting on running jobs also wakes when a new firing arrives.</summary>
+internal sealed class RunnerSignal
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

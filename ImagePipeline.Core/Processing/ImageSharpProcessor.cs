@@ -29,7 +29,7 @@ public sealed class ImageSharpProcessor : IImageProcessor
             ? new WebpEncoder { Quality = assets.Quality, FileFormat = WebpFileFormatType.Lossy }
             : new JpegEncoder { Quality = assets.Quality, ColorType = JpegColorType.YCbCrRatio420 };
         AssetExtension = webp ? "webp" : "jpg";
-        AssetContentType = webp ? "image/webp" : "image/jpeg";
+        AssetContentType = Storage.AssetLayout.ContentTypeOf($"asset.{AssetExtension}");
     }
 
     public string AssetExtension { get; }

@@ -39,7 +39,7 @@ public sealed class ShutdownAndRecoveryTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_up_sweeps_temp_files_of_dead_instances_and_orphan_assets_but_not_live_ones()
+    public async Task Start_up_sweeps_temp_files_of_dead_instances_and_keeps_orphan_originals_in_lost_and_found_but_not_live_ones()
     {
         await using var live = new RunnerHost(_data);
         await live.MigrateAsync();
@@ -64,6 +64,7 @@ public sealed class ShutdownAndRecoveryTests : IDisposable
         Assert.False(Directory.Exists(deadInstance));
         Assert.True(File.Exists(liveTemp.Path));
         Assert.False(File.Exists(orphan));
+        Assert.Equal("no row", await File.ReadAllTextAsync(Path.Combine(_data, "lost+found", Path.GetFileName(orphan))));
         Assert.True(File.Exists(fresh));
         Assert.Single(Directory.GetFiles(Path.Combine(_data, "originals"), $"{kept:N}.*"));
     }

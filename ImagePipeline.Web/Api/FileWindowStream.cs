@@ -3,14 +3,15 @@ namespace ImagePipeline.Web.Api;
 /// <summary>A read-only, seekable window onto part of a file (a motion photo's video inside its original).</summary>
 internal sealed class FileWindowStream : Stream
 {
-    private readonly FileStream _file;
+    private readonly Stream _file;
     private readonly long _offset;
     private readonly long _length;
     private long _position;
 
-    public FileWindowStream(string path, long offset, long length)
+    /// <summary>A window over <paramref name="inner"/> (seekable; owned and disposed by the window).</summary>
+    public FileWindowStream(Stream inner, long offset, long length)
     {
-        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+        _file = inner;
         if (offset < 0 || length < 0 || offset + length > _file.Length)
         {
             _file.Dispose();

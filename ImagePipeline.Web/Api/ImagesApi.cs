@@ -1,4 +1,5 @@
 using ImagePipeline.Core.Images;
+using ImagePipeline.Core.Jobs;
 using ImagePipeline.Core.Storage;
 using Microsoft.Net.Http.Headers;
 
@@ -16,6 +17,8 @@ public static class ImagesApi
         images.MapGet("/{id:guid}/preview", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Preview, c, q, s, ct));
         images.MapGet("/{id:guid}/thumbnail", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Thumbnail, c, q, s, ct));
         images.MapGet("/{id:guid}/video", VideoAsync).WithName("GetImageVideo").WithSummary("A motion photo's video (MP4, ranges); 404 when the image has none.");
+        images.MapPost("/{id:guid}/retry", RetryAsync).WithName("RetryImage")
+            .WithSummary("Retry an image's FAILED jobs: its owner a few times (Pipeline:Runner:OwnerRetries), an admin always.");
         images.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteImage").WithSummary("Delete an image, its jobs and every file.");
         return api;
     }
@@ -58,26 +61,29 @@ public static class ImagesApi
             return NotFound();
         }
 
-        var path = storage.GetFullPath(key);
-        var info = new FileInfo(path);
+        var info = storage.GetInfo(key);
+        if (info is null)
+        {
+            return NotFound();
+        }
+
         var tag = kind == AssetKind.Original && image.Sha256 is { } sha
             ? $"\"{sha}\""
-            : $"\"{kind.ToString().ToLowerInvariant()}-{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"";
+            : $"\"{kind.ToString().ToLowerInvariant()}-{info.LastModifiedUtc.Ticks:x}-{info.Length:x}\"";
         var etag = new EntityTagHeaderValue(tag);
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         if (kind == AssetKind.Original)
         {
             headers.CacheControl = "private, no-cache";
-            var download = Path.ChangeExtension(SafeName(image.OriginalFileName), ExtensionOf(image.ContentType));
-            return Results.File(path, image.ContentType, fileDownloadName: download, lastModified: info.LastWriteTimeUtc, entityTag: etag, enableRangeProcessing: true);
+            var download = Path.ChangeExtension(SafeName(image.OriginalFileName), AssetLayout.ExtensionOf(image.ContentType));
+            return Results.File(storage.OpenRead(key), image.ContentType, fileDownloadName: download, lastModified: info.LastModifiedUtc, entityTag: etag, enableRangeProcessing: true);
         }
 
         // Derived asset URLs carry the image version (?v=), so a regenerated asset gets a new URL.
         headers.CacheControl = "private, max-age=31536000, immutable";
-        var contentType = key.EndsWith(".webp", StringComparison.Ordinal) ? "image/webp" : "image/jpeg";
         headers.ContentDisposition = $"inline; filename=\"{image.Id:N}-{kind.ToString().ToLowerInvariant()}{Path.GetExtension(key)}\"";
-        return Results.File(path, contentType, lastModified: info.LastWriteTimeUtc, entityTag: etag, enableRangeProcessing: false);
+        return Results.File(storage.OpenRead(key), AssetLayout.ContentTypeOf(key), lastModified: info.LastModifiedUtc, entityTag: etag, enableRangeProcessing: false);
     }
 
     /// <summary>The MP4 a motion photo carries inside its original, served as its own file.</summary>
@@ -89,15 +95,25 @@ public static class ImagesApi
             return Results.Problem(title: "Not found", detail: "No such image, or it is not a motion photo.", statusCode: 404);
         }
 
-        var path = storage.GetFullPath(key);
+        var info = storage.GetInfo(key);
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.CacheControl = "private, no-cache";
         headers.ContentDisposition = $"inline; filename=\"{image.Id:N}-motion.mp4\"";
         var etag = new EntityTagHeaderValue($"\"{image.Sha256 ?? image.Id.ToString("N")}-video\"");
-        return Results.Stream(new FileWindowStream(path, offset, length), "video/mp4", lastModified: new FileInfo(path).LastWriteTimeUtc,
+        return Results.Stream(new FileWindowStream(storage.OpenRead(key), offset, length), "video/mp4", lastModified: info?.LastModifiedUtc,
             entityTag: etag, enableRangeProcessing: true);
     }
+
+    private static async Task<IResult> RetryAsync(Guid id, HttpContext context, JobAdmin jobs, CancellationToken cancellationToken) =>
+        await jobs.RetryImageAsync(context.User.ToViewer(), id, cancellationToken) switch
+        {
+            ImageRetryOutcome.Retried => Results.Accepted($"/api/images/{id}"),
+            ImageRetryOutcome.NothingToRetry => Results.Problem(title: "Nothing to retry", detail: "The image has no failed job.", statusCode: 409),
+            ImageRetryOutcome.LimitReached => Results.Problem(title: "Retry limit reached",
+                detail: "This image has been retried as often as its owner may; an admin can still retry it.", statusCode: 409),
+            _ => NotFound(),
+        };
 
     private static async Task<IResult> DeleteAsync(Guid id, HttpContext context, ImageDeleter deleter, CancellationToken cancellationToken) =>
         await deleter.DeleteAsync(context.User.ToViewer(), id, cancellationToken) ? Results.NoContent() : NotFound();
@@ -110,15 +126,4 @@ public static class ImagesApi
         var cleaned = new string([.. name.Select(c => invalid.Contains(c) || char.IsControl(c) || c == '"' ? '_' : c)]);
         return string.IsNullOrWhiteSpace(cleaned) ? "image" : cleaned;
     }
-
-    private static string ExtensionOf(string contentType) => contentType switch
-    {
-        "image/jpeg" => ".jpg",
-        "image/png" => ".png",
-        "image/gif" => ".gif",
-        "image/webp" => ".webp",
-        "image/bmp" => ".bmp",
-        "image/tiff" => ".tiff",
-        _ => ".bin",
-    };
 }

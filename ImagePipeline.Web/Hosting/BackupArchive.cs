@@ -1,19 +1,21 @@
 using System.Formats.Tar;
 using System.Text.Json;
 using ImagePipeline.Core.Data;
+using ImagePipeline.Core.Storage;
 
 namespace ImagePipeline.Web.Hosting;
 
 /// <summary>
 /// A backup is one tar file: <c>pipeline.db</c> (an online SQLite backup, consistent while the app runs), the asset
-/// folders <c>originals/</c>, <c>previews/</c>, <c>thumbnails/</c>, and <c>manifest.json</c> (every file with its size).
+/// folders <c>originals/</c>, <c>previews/</c>, <c>thumbnails/</c>, <c>lost+found/</c>, and <c>manifest.json</c> (every file with its size).
 /// Restoring is unpacking it into an empty data directory (<c>restore</c>, or <c>tar -xf backup.tar -C data</c>).
 /// </summary>
 public static class BackupArchive
 {
     public const string DatabaseEntry = "pipeline.db";
     public const string ManifestEntry = "manifest.json";
-    public static readonly string[] AssetFolders = ["originals", "previews", "thumbnails"];
+    /// <summary>The asset folders (the store's layout) and <c>lost+found/</c>, whose originals are kept until a person decides.</summary>
+    public static readonly string[] AssetFolders = [.. AssetLayout.Folders, AssetLayout.LostAndFoundFolder];
 
     public static async Task<BackupManifest> CreateAsync(string connectionString, string dataDirectory, string destination, CancellationToken cancellationToken)
     {

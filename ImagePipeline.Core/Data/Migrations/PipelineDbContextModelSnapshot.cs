@@ -183,6 +183,11 @@ namespace ImagePipeline.Core.Data.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("OwnerRetries")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0);
+
                     b.Property<string>("PreviewPath")
                         .HasColumnType("TEXT");
 
@@ -224,7 +229,8 @@ namespace ImagePipeline.Core.Data.Migrations
 
                     b.HasIndex("CreatedAt", "Id");
 
-                    b.HasIndex("OwnerId", "Sha256");
+                    b.HasIndex("OwnerId", "Sha256")
+                        .IsUnique();
 
                     b.HasIndex("OwnerId", "CreatedAt", "Id");
 
@@ -308,7 +314,8 @@ namespace ImagePipeline.Core.Data.Migrations
 
                     b.HasIndex("Status");
 
-                    b.HasIndex("ImageId", "Type");
+                    b.HasIndex("ImageId", "Type")
+                        .IsUnique();
 
                     b.HasIndex("Status", "LockedAt");
 
