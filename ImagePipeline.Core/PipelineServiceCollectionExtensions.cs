@@ -44,6 +44,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<FirstRunState>();
         services.AddSingleton<ApiKeyService>();
         services.AddScoped<AccountService>();
+        services.AddSingleton<UserQueries>();
 
         services.AddSingleton<IAssetStorage, FileSystemAssetStorage>();
         services.AddSingleton<OrphanFileSweeper>();
@@ -52,7 +53,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<PipelineEventBroadcaster>();
         services.TryAddSingleton<IPipelineEventPublisher>(sp => sp.GetRequiredService<PipelineEventBroadcaster>());
         services.AddScoped<ImageIntake>();
-        services.AddScoped<ImageQueries>();
+        services.AddSingleton<ImageQueries>();
         services.AddSingleton<ImageDeleter>();
         services.AddSingleton<JobFactory>();
         services.AddSingleton<JobStore>();

@@ -27,6 +27,7 @@ public static class WebComposition
             .AddCheck<DataDirectoryHealthCheck>("data-directory");
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddSingleton(sp => new ImageReads(sp.GetRequiredService<Core.Images.ImageQueries>()));
         return builder;
     }
 

@@ -3,12 +3,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ImagePipeline.Core.Images;
 
-/// <summary>Reads of images for a viewer. Someone else's image is simply not found.</summary>
-public sealed class ImageQueries(PipelineDbContext db)
+/// <summary>
+/// Reads of images for a viewer. Someone else's image is simply not found. Every read takes its own short-lived context
+/// from the factory (like <see cref="Jobs.JobQueries"/>), so one instance serves requests, hubs and long-lived Blazor circuits.
+/// </summary>
+public sealed class ImageQueries(IDbContextFactory<PipelineDbContext> contexts)
 {
     public async Task<(IReadOnlyList<Image> Items, int Total)> ListAsync(Viewer viewer, ImageStatus? status, int page, int pageSize, CancellationToken cancellationToken)
     {
-        var query = Visible(viewer);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = Visible(db, viewer);
         if (status is { } s)
         {
             query = query.Where(i => i.Status == s);
@@ -20,17 +24,25 @@ public sealed class ImageQueries(PipelineDbContext db)
         return (items, total);
     }
 
-    public Task<Image?> FindAsync(Viewer viewer, Guid id, bool withJobs, CancellationToken cancellationToken)
+    public async Task<Image?> FindAsync(Viewer viewer, Guid id, bool withJobs, CancellationToken cancellationToken)
     {
-        var query = Visible(viewer);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = Visible(db, viewer);
         if (withJobs)
         {
             query = query.Include(i => i.Jobs.OrderBy(j => j.CreatedAt));
         }
 
-        return query.FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        return await query.FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
     }
 
-    private IQueryable<Image> Visible(Viewer viewer) =>
+    /// <summary>Those of <paramref name="ids"/> the viewer may see.</summary>
+    public async Task<IReadOnlyList<Guid>> VisibleIdsAsync(Viewer viewer, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await Visible(db, viewer).Where(i => ids.Contains(i.Id)).Select(i => i.Id).ToListAsync(cancellationToken);
+    }
+
+    private static IQueryable<Image> Visible(PipelineDbContext db, Viewer viewer) =>
         viewer.IsAdmin ? db.Images.AsNoTracking() : db.Images.AsNoTracking().Where(i => i.OwnerId == viewer.UserId);
 }

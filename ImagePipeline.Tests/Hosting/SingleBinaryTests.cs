@@ -38,6 +38,16 @@ public sealed partial class SingleBinaryTests(PublishedBinaryFixture binary, ITe
             await AssertAssetAsync(app.Client, "_content/MudBlazor/MudBlazor.min.css", "text/css", ct);
             await AssertAssetAsync(app.Client, "_content/MudBlazor/MudBlazor.min.js", "text/javascript", ct);
             await AssertAssetAsync(app.Client, appCss.Groups[1].Value, "text/css", ct);
+
+            // The app's own assets come from the repository's top-level wwwroot-assets folder.
+            var favicon = FaviconLink().Match(html);
+            Assert.True(favicon.Success, "the page links the favicon");
+            await AssertAssetAsync(app.Client, favicon.Groups[1].Value, "image/svg+xml", ct);
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(TestPaths.RepositoryRoot, "wwwroot-assets", "favicon.svg"), ct),
+                await app.Client.GetByteArrayAsync(favicon.Groups[1].Value, ct));
+            var manifest = ManifestLink().Match(html);
+            Assert.True(manifest.Success, "the page links the web manifest");
+            await AssertAssetAsync(app.Client, manifest.Groups[1].Value, "application/manifest+json", ct);
             using (var missing = await app.Client.GetAsync("_content/MudBlazor/nope.css", ct))
             {
                 Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -144,4 +154,10 @@ public sealed partial class SingleBinaryTests(PublishedBinaryFixture binary, ITe
 
     [GeneratedRegex("href=\"(app[^\"]*\\.css)\"")]
     private static partial Regex AppCssLink();
+
+    [GeneratedRegex("href=\"(favicon[^\"]*\\.svg)\"")]
+    private static partial Regex FaviconLink();
+
+    [GeneratedRegex("href=\"(site[^\"]*\\.webmanifest)\"")]
+    private static partial Regex ManifestLink();
 }

@@ -1,7 +1,6 @@
-using ImagePipeline.Core.Data;
+using ImagePipeline.Core.Images;
 using ImagePipeline.Web.Api;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.EntityFrameworkCore;
 
 namespace ImagePipeline.Web.Hubs;
 
@@ -9,7 +8,7 @@ namespace ImagePipeline.Web.Hubs;
 /// <c>/hubs/progress</c>: clients subscribe to images (or to everything they may see) and receive
 /// <c>ImageStatusChanged</c> and <c>JobStatusChanged</c>. A subscription to someone else's image is silently ignored.
 /// </summary>
-public sealed class ProgressHub(IDbContextFactory<PipelineDbContext> contexts) : Hub
+public sealed class ProgressHub(ImageQueries images) : Hub
 {
     public const string Path = "/hubs/progress";
     public const string ImageStatusChanged = "ImageStatusChanged";
@@ -23,12 +22,9 @@ public sealed class ProgressHub(IDbContextFactory<PipelineDbContext> contexts) :
 
     public async Task SubscribeToImages(Guid[] imageIds)
     {
-        var viewer = Context.User?.ToViewer() ?? Core.Images.Viewer.System;
+        var viewer = Context.User?.ToViewer() ?? Viewer.System;
         var ids = imageIds.Distinct().Take(1000).ToList();
-        await using var db = await contexts.CreateDbContextAsync(Context.ConnectionAborted);
-        var visible = await db.Images.AsNoTracking()
-            .Where(i => ids.Contains(i.Id) && (viewer.IsAdmin || i.OwnerId == viewer.UserId))
-            .Select(i => i.Id).ToListAsync(Context.ConnectionAborted);
+        var visible = await images.VisibleIdsAsync(viewer, ids, Context.ConnectionAborted);
         foreach (var id in visible)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, ImageGroup(id), Context.ConnectionAborted);
@@ -46,7 +42,7 @@ public sealed class ProgressHub(IDbContextFactory<PipelineDbContext> contexts) :
     /// <summary>Every image the caller may see: all of them for an admin, their own for a user.</summary>
     public Task SubscribeToAll()
     {
-        var viewer = Context.User?.ToViewer() ?? Core.Images.Viewer.System;
+        var viewer = Context.User?.ToViewer() ?? Viewer.System;
         return Groups.AddToGroupAsync(Context.ConnectionId, viewer.IsAdmin ? AllGroup : OwnerGroup(viewer.UserId), Context.ConnectionAborted);
     }
 }

@@ -1,0 +1,27 @@
+using ImagePipeline.Core.Data;
+using ImagePipeline.Core.Images;
+using Microsoft.EntityFrameworkCore;
+
+namespace ImagePipeline.Web.Api;
+
+/// <summary>Image reads as the API's DTOs, through Core's <see cref="ImageQueries"/>: what components inject.</summary>
+public sealed class ImageReads(ImageQueries queries)
+{
+    /// <summary>Only for the gallery page until its rewrite injects <see cref="ImageReads"/>; delete then.</summary>
+    public ImageReads(IDbContextFactory<PipelineDbContext> contexts)
+        : this(new ImageQueries(contexts))
+    {
+    }
+
+    public async Task<ImageDto?> FindAsync(Viewer viewer, Guid id, CancellationToken cancellationToken)
+    {
+        var image = await queries.FindAsync(viewer, id, withJobs: true, cancellationToken);
+        return image is null ? null : ImageDto.From(image, withJobs: true);
+    }
+
+    public async Task<(IReadOnlyList<ImageDto> Items, int Total)> ListAsync(Viewer viewer, ImageStatus? status, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var (items, total) = await queries.ListAsync(viewer, status, page, pageSize, cancellationToken);
+        return ([.. items.Select(i => ImageDto.From(i))], total);
+    }
+}
