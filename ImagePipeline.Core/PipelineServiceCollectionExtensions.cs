@@ -51,6 +51,11 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<ImageIntake>();
         services.AddScoped<ImageQueries>();
         services.AddSingleton<ImageDeleter>();
+        services.AddSingleton<ImageTrash>();
+        services.AddSingleton<TrashPurger>();
+        services.AddSingleton<TimelineQueries>();
+        services.AddSingleton<Albums.AlbumService>();
+        services.AddSingleton<Sharing.ShareLinkService>();
         services.AddSingleton<JobFactory>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobAdmin>();
@@ -67,6 +72,8 @@ public static class PipelineServiceCollectionExtensions
 
         var runner = new RunnerOptions();
         configuration.GetSection($"{PipelineOptions.SectionName}:Runner").Bind(runner);
+        var trash = new TrashOptions();
+        configuration.GetSection($"{PipelineOptions.SectionName}:Trash").Bind(trash);
         // A unique scheduler name: several hosts in one process (tests, benchmarks) must not share a scheduler.
         var quartzProperties = new System.Collections.Specialized.NameValueCollection
         {
@@ -80,11 +87,14 @@ public static class PipelineServiceCollectionExtensions
                 quartz.AddTrigger(trigger => trigger.ForJob(JobRunnerQuartzJob.Key).WithIdentity("job-runner-interval", "pipeline")
                     .StartNow().WithSimpleSchedule(s => s.WithInterval(runner.PollInterval).RepeatForever()));
             }
+
+            // The trash: photos past Pipeline:Trash:RetentionDays are deleted for good, with their files.
+            quartz.AddJob<TrashPurgeQuartzJob>(job => job.WithIdentity(TrashPurgeQuartzJob.Key).StoreDurably());
+            quartz.AddTrigger(trigger => trigger.ForJob(TrashPurgeQuartzJob.Key).WithIdentity("trash-purge-interval", "pipeline")
+                .StartAt(DateTimeOffset.UtcNow.AddMinutes(1)).WithSimpleSchedule(s => s.WithInterval(trash.PurgeInterval).RepeatForever()));
         });
-        if (runner.Enabled)
-        {
-            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        }
+        // Always started: the trash purge runs even when the runner is off (the runner's trigger is only added when on).
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
         return services;
     }

@@ -27,6 +27,7 @@ public static class WebComposition
             .AddCheck<DataDirectoryHealthCheck>("data-directory");
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddScoped<ImageDownloads>();
         return builder;
     }
 
@@ -51,6 +52,9 @@ public static class WebComposition
         var api = app.MapGroup("/api").WithTags("Images");
         api.MapUploadApi();
         api.MapImagesApi();
+        api.MapAlbumsApi();
+        // Open to anyone holding a share link's token: that album's photos and nothing else.
+        api.MapPublicShareApi();
         api.MapGroup("/admin").RequireAuthorization(SecurityComposition.AdminPolicy).MapAdminJobsApi();
         app.MapHub<ProgressHub>(ProgressHub.Path).RequireAuthorization();
 

@@ -27,6 +27,9 @@ public sealed class PipelineOptions
     [ValidateObjectMembers]
     public SecurityOptions Security { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public TrashOptions Trash { get; set; } = new();
+
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 }
 
@@ -84,6 +87,17 @@ public sealed class AssetOptions
 
     [Range(1, 100)]
     public int Quality { get; set; } = 80;
+}
+
+public sealed class TrashOptions
+{
+    /// <summary>Days a photo stays restorable in the trash before the purge job deletes it for good (default 30).</summary>
+    [Range(1, 3650)]
+    public int RetentionDays { get; set; } = 30;
+
+    /// <summary>How often the purge job looks for photos past the retention (default 1 hour).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 [OptionsValidator]

@@ -26,5 +26,7 @@ internal sealed class ImageConfiguration : IEntityTypeConfiguration<Image>
         builder.HasIndex(i => new { i.OwnerId, i.Sha256 });
         builder.HasIndex(i => new { i.OwnerId, i.CreatedAt, i.Id });
         builder.HasIndex(i => new { i.OwnerId, i.Status, i.CreatedAt, i.Id });
+        // The trash page and the purge job.
+        builder.HasIndex(i => new { i.TrashedAt, i.OwnerId });
     }
 }

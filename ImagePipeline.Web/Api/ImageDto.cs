@@ -23,7 +23,8 @@ public sealed record ImageDto(
     string OriginalUrl,
     string? ThumbnailUrl,
     string? PreviewUrl,
-    IReadOnlyList<JobDto>? Jobs)
+    IReadOnlyList<JobDto>? Jobs,
+    DateTime? TrashedAt = null)
 {
     public static ImageDto From(Image image, bool withJobs = false)
     {
@@ -36,6 +37,7 @@ public sealed record ImageDto(
             $"{baseUrl}/original",
             image.ThumbnailPath is null ? null : $"{baseUrl}/thumbnail{version}",
             image.PreviewPath is null ? null : $"{baseUrl}/preview{version}",
-            withJobs ? [.. image.Jobs.Select(JobDto.From)] : null);
+            withJobs ? [.. image.Jobs.Select(JobDto.From)] : null,
+            image.TrashedAt);
     }
 }

@@ -16,10 +16,11 @@ public static class ImagesApi
         images.MapGet("/{id:guid}/preview", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Preview, c, q, s, ct));
         images.MapGet("/{id:guid}/thumbnail", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Thumbnail, c, q, s, ct));
         images.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteImage").WithSummary("Delete an image, its jobs and every file.");
+        images.MapImageSelectionApi();
         return api;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, ImageQueries queries, string? status, int? page, int? pageSize, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext context, ImageQueries queries, string? status, int? page, int? pageSize, bool? trashed, CancellationToken cancellationToken)
     {
         ImageStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
@@ -33,7 +34,7 @@ public static class ImagesApi
         }
 
         var (p, size) = Paging.Normalize(page, pageSize);
-        var (items, total) = await queries.ListAsync(context.User.ToViewer(), filter, p, size, cancellationToken);
+        var (items, total) = await queries.ListAsync(context.User.ToViewer(), filter, trashed == true, p, size, cancellationToken);
         return Results.Ok(new PagedResult<ImageDto>([.. items.Select(i => ImageDto.From(i))], p, size, total));
     }
 
