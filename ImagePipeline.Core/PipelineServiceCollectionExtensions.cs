@@ -55,6 +55,11 @@ public static class PipelineServiceCollectionExtensions
         services.AddScoped<ImageIntake>();
         services.AddSingleton<ImageQueries>();
         services.AddSingleton<ImageDeleter>();
+        services.AddSingleton<ImageTrash>();
+        services.AddSingleton<TrashPurger>();
+        services.AddSingleton<TimelineQueries>();
+        services.AddSingleton<Albums.AlbumService>();
+        services.AddSingleton<Sharing.ShareLinkService>();
         services.AddSingleton<JobFactory>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobAdmin>();
@@ -70,6 +75,8 @@ public static class PipelineServiceCollectionExtensions
 
         var runner = new RunnerOptions();
         configuration.GetSection($"{PipelineOptions.SectionName}:Runner").Bind(runner);
+        var trash = new TrashOptions();
+        configuration.GetSection($"{PipelineOptions.SectionName}:Trash").Bind(trash);
         // A unique scheduler name: several hosts in one process (tests, benchmarks) must not share a scheduler.
         var quartzProperties = new System.Collections.Specialized.NameValueCollection
         {
@@ -88,11 +95,14 @@ public static class PipelineServiceCollectionExtensions
                     .StartAt(DateTimeOffset.UtcNow + runner.OrphanSweepInterval)
                     .WithSimpleSchedule(s => s.WithInterval(runner.OrphanSweepInterval).RepeatForever()));
             }
+
+            // The trash: photos past Pipeline:Trash:RetentionDays are deleted for good, with their files.
+            quartz.AddJob<TrashPurgeQuartzJob>(job => job.WithIdentity(TrashPurgeQuartzJob.Key).StoreDurably());
+            quartz.AddTrigger(trigger => trigger.ForJob(TrashPurgeQuartzJob.Key).WithIdentity("trash-purge-interval", "pipeline")
+                .StartAt(DateTimeOffset.UtcNow.AddMinutes(1)).WithSimpleSchedule(s => s.WithInterval(trash.PurgeInterval).RepeatForever()));
         });
-        if (runner.Enabled)
-        {
-            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        }
+        // Always started: the trash purge runs even when the runner is off (the runner's trigger is only added when on).
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
         return services;
     }

@@ -28,6 +28,7 @@ public static class WebComposition
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton(sp => new ImageReads(sp.GetRequiredService<Core.Images.ImageQueries>()));
+        services.AddScoped<ImageDownloads>();
         return builder;
     }
 
@@ -52,6 +53,9 @@ public static class WebComposition
         var api = app.MapGroup("/api").WithTags("Images");
         api.MapUploadApi();
         api.MapImagesApi();
+        api.MapAlbumsApi();
+        // Open to anyone holding a share link's token: that album's photos and nothing else.
+        api.MapPublicShareApi();
         api.MapGroup("/admin").RequireAuthorization(SecurityComposition.AdminPolicy).MapAdminJobsApi();
         app.MapHub<ProgressHub>(ProgressHub.Path).RequireAuthorization();
 

@@ -30,6 +30,9 @@ public sealed class PipelineOptions
     /// <summary>Test-only hooks; empty in production.</summary>
     public TestingOptions Testing { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public TrashOptions Trash { get; set; } = new();
+
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 }
 
@@ -103,6 +106,17 @@ public sealed class TestingOptions
     /// <summary>The PREVIEW job of an image whose file name contains this marker hangs (until the process is killed),
     /// like a handler that crashes the process.</summary>
     public string? CrashOnImage { get; set; }
+}
+
+public sealed class TrashOptions
+{
+    /// <summary>Days a photo stays restorable in the trash before the purge job deletes it for good (default 30).</summary>
+    [Range(1, 3650)]
+    public int RetentionDays { get; set; } = 30;
+
+    /// <summary>How often the purge job looks for photos past the retention (default 1 hour).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 [OptionsValidator]

@@ -28,5 +28,7 @@ internal sealed class ImageConfiguration : IEntityTypeConfiguration<Image>
         builder.Property(i => i.OwnerRetries).HasDefaultValue(0);
         builder.HasIndex(i => new { i.OwnerId, i.CreatedAt, i.Id });
         builder.HasIndex(i => new { i.OwnerId, i.Status, i.CreatedAt, i.Id });
+        // The trash page and the purge job.
+        builder.HasIndex(i => new { i.TrashedAt, i.OwnerId });
     }
 }

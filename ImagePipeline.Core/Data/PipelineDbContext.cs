@@ -19,6 +19,12 @@ public class PipelineDbContext(DbContextOptions<PipelineDbContext> options) : Id
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<Albums.Album> Albums => Set<Albums.Album>();
+
+    public DbSet<Albums.AlbumImage> AlbumImages => Set<Albums.AlbumImage>();
+
+    public DbSet<Sharing.ShareLink> ShareLinks => Set<Sharing.ShareLink>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();

@@ -60,6 +60,9 @@ public sealed class Image
 
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>When the owner moved it to the trash; null while it is in the library. Purged after the retention.</summary>
+    public DateTime? TrashedAt { get; set; }
+
     /// <summary>Optimistic-concurrency token, bumped on every update.</summary>
     public int Version { get; set; }
 

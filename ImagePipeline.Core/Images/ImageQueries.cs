@@ -9,17 +9,24 @@ namespace ImagePipeline.Core.Images;
 /// </summary>
 public sealed class ImageQueries(IDbContextFactory<PipelineDbContext> contexts)
 {
-    public async Task<(IReadOnlyList<Image> Items, int Total)> ListAsync(Viewer viewer, ImageStatus? status, int page, int pageSize, CancellationToken cancellationToken)
+    public Task<(IReadOnlyList<Image> Items, int Total)> ListAsync(Viewer viewer, ImageStatus? status, int page, int pageSize, CancellationToken cancellationToken) =>
+        ListAsync(viewer, status, trashed: false, page, pageSize, cancellationToken);
+
+    /// <summary>The library (<paramref name="trashed"/> false) or the trash, newest first (the trash: most recently trashed first).</summary>
+    public async Task<(IReadOnlyList<Image> Items, int Total)> ListAsync(Viewer viewer, ImageStatus? status, bool trashed, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = Visible(db, viewer);
+        var query = trashed ? Visible(db, viewer).Where(i => i.TrashedAt != null) : Visible(db, viewer).Where(i => i.TrashedAt == null);
         if (status is { } s)
         {
             query = query.Where(i => i.Status == s);
         }
 
         var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
+        var ordered = trashed
+            ? query.OrderByDescending(i => i.TrashedAt).ThenByDescending(i => i.Id)
+            : query.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id);
+        var items = await ordered
             .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return (items, total);
     }
@@ -41,6 +48,22 @@ public sealed class ImageQueries(IDbContextFactory<PipelineDbContext> contexts)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await Visible(db, viewer).Where(i => ids.Contains(i.Id)).Select(i => i.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The images among <paramref name="ids"/> the viewer can see (trashed ones too), in the order asked.</summary>
+    public async Task<IReadOnlyList<Image>> FindManyAsync(Viewer viewer, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var found = new Dictionary<Guid, Image>();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+        {
+            foreach (var image in await Visible(db, viewer).Where(i => chunk.Contains(i.Id)).ToListAsync(cancellationToken))
+            {
+                found[image.Id] = image;
+            }
+        }
+
+        return [.. ids.Distinct().Where(found.ContainsKey).Select(id => found[id])];
     }
 
     private static IQueryable<Image> Visible(PipelineDbContext db, Viewer viewer) =>

@@ -45,7 +45,12 @@ public sealed partial class EndpointAuthorizationTests : IDisposable
                 checkedCount++;
                 var status = (int)response.StatusCode;
                 var where = $"{method} {pattern} ({url}) answered {status}";
-                if (IsOpen(pattern))
+                if (IsShareLink(pattern))
+                {
+                    // Open to anyone with a link, and an unknown token is simply not found.
+                    Assert.True(status == 404, where);
+                }
+                else if (IsOpen(pattern))
                 {
                     Assert.True(status is not (401 or 403), where);
                 }
@@ -72,6 +77,10 @@ public sealed partial class EndpointAuthorizationTests : IDisposable
         Assert.Contains("database", detailed, StringComparison.Ordinal);
     }
 
+    /// <summary>The share-link page and its API: the only open places that show photos.</summary>
+    private static bool IsShareLink(string pattern) =>
+        pattern.StartsWith("/api/share/{token}", StringComparison.Ordinal) || pattern.TrimStart('/') == "s/{token}";
+
     private static bool IsOpen(string pattern) =>
         pattern is "/health" or "/openapi/{documentName}.json" or "/account/signin" or "/setup/admin"
         || OpenPages.Contains(pattern)
@@ -83,6 +92,7 @@ public sealed partial class EndpointAuthorizationTests : IDisposable
         {
             var p when p.Contains("guid", StringComparison.Ordinal) || p.Contains("id", StringComparison.OrdinalIgnoreCase) => Guid.NewGuid().ToString(),
             "documentName" => "v1",
+            "token" => "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", // well-formed, unknown
             _ => "x",
         });
         return url.StartsWith('/') ? url : "/" + url;

@@ -24,7 +24,8 @@ public sealed record ImageDto(
     string? ThumbnailUrl,
     string? PreviewUrl,
     IReadOnlyList<JobDto>? Jobs,
-    string? VideoUrl = null)
+    string? VideoUrl = null,
+    DateTime? TrashedAt = null)
 {
     public static ImageDto From(Image image, bool withJobs = false)
     {
@@ -38,6 +39,7 @@ public sealed record ImageDto(
             image.ThumbnailPath is null ? null : $"{baseUrl}/thumbnail{version}",
             image.PreviewPath is null ? null : $"{baseUrl}/preview{version}",
             withJobs ? [.. image.Jobs.Select(JobDto.From)] : null,
-            image.VideoLength is > 0 ? $"{baseUrl}/video" : null);
+            image.VideoLength is > 0 ? $"{baseUrl}/video" : null,
+            image.TrashedAt);
     }
 }

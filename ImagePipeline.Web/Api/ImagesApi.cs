@@ -20,10 +20,11 @@ public static class ImagesApi
         images.MapPost("/{id:guid}/retry", RetryAsync).WithName("RetryImage")
             .WithSummary("Retry an image's FAILED jobs: its owner a few times (Pipeline:Runner:OwnerRetries), an admin always.");
         images.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteImage").WithSummary("Delete an image, its jobs and every file.");
+        images.MapImageSelectionApi();
         return api;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, ImageQueries queries, string? status, int? page, int? pageSize, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext context, ImageQueries queries, string? status, int? page, int? pageSize, bool? trashed, CancellationToken cancellationToken)
     {
         ImageStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
@@ -37,7 +38,7 @@ public static class ImagesApi
         }
 
         var (p, size) = Paging.Normalize(page, pageSize);
-        var (items, total) = await queries.ListAsync(context.User.ToViewer(), filter, p, size, cancellationToken);
+        var (items, total) = await queries.ListAsync(context.User.ToViewer(), filter, trashed == true, p, size, cancellationToken);
         return Results.Ok(new PagedResult<ImageDto>([.. items.Select(i => ImageDto.From(i))], p, size, total));
     }
 

@@ -131,6 +131,58 @@ namespace ImagePipeline.Core.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("ImagePipeline.Core.Albums.Album", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CoverImageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CoverImageId");
+
+                    b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.ToTable("Albums", (string)null);
+                });
+
+            modelBuilder.Entity("ImagePipeline.Core.Albums.AlbumImage", b =>
+                {
+                    b.Property<Guid>("AlbumId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ImageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AlbumId", "ImageId");
+
+                    b.HasIndex("ImageId");
+
+                    b.ToTable("AlbumImages", (string)null);
+                });
+
             modelBuilder.Entity("ImagePipeline.Core.Images.Image", b =>
                 {
                     b.Property<Guid>("Id")
@@ -207,6 +259,9 @@ namespace ImagePipeline.Core.Data.Migrations
                     b.Property<string>("ThumbnailPath")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("TrashedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -231,6 +286,8 @@ namespace ImagePipeline.Core.Data.Migrations
 
                     b.HasIndex("OwnerId", "Sha256")
                         .IsUnique();
+
+                    b.HasIndex("TrashedAt", "OwnerId");
 
                     b.HasIndex("OwnerId", "CreatedAt", "Id");
 
@@ -377,6 +434,39 @@ namespace ImagePipeline.Core.Data.Migrations
                     b.ToTable("RunnerSettings", (string)null);
                 });
 
+            modelBuilder.Entity("ImagePipeline.Core.Sharing.ShareLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AlbumId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AllowDownload")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlbumId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("ShareLinks", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -514,6 +604,31 @@ namespace ImagePipeline.Core.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ImagePipeline.Core.Albums.Album", b =>
+                {
+                    b.HasOne("ImagePipeline.Core.Images.Image", null)
+                        .WithMany()
+                        .HasForeignKey("CoverImageId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("ImagePipeline.Core.Albums.AlbumImage", b =>
+                {
+                    b.HasOne("ImagePipeline.Core.Albums.Album", null)
+                        .WithMany("Images")
+                        .HasForeignKey("AlbumId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ImagePipeline.Core.Images.Image", "Image")
+                        .WithMany()
+                        .HasForeignKey("ImageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Image");
+                });
+
             modelBuilder.Entity("ImagePipeline.Core.Jobs.Job", b =>
                 {
                     b.HasOne("ImagePipeline.Core.Images.Image", "Image")
@@ -529,6 +644,15 @@ namespace ImagePipeline.Core.Data.Migrations
                     b.HasOne("ImagePipeline.Core.Jobs.Job", null)
                         .WithMany("AttemptLog")
                         .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ImagePipeline.Core.Sharing.ShareLink", b =>
+                {
+                    b.HasOne("ImagePipeline.Core.Albums.Album", null)
+                        .WithMany()
+                        .HasForeignKey("AlbumId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -582,6 +706,11 @@ namespace ImagePipeline.Core.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ImagePipeline.Core.Albums.Album", b =>
+                {
+                    b.Navigation("Images");
                 });
 
             modelBuilder.Entity("ImagePipeline.Core.Images.Image", b =>
