@@ -56,6 +56,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<JobAdmin>();
         services.AddSingleton<JobQueries>();
 
+        services.AddSingleton<DecodeMemoryBudget>();
         services.AddSingleton<IJobHandler, PreviewJobHandler>();
         services.AddSingleton<IJobHandler, ThumbnailJobHandler>();
         services.AddSingleton<JobHandlerRegistry>();
