@@ -65,6 +65,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<JobAdmin>();
         services.AddSingleton<JobQueries>();
 
+        services.AddSingleton<DecodeMemoryBudget>();
         services.AddSingleton<IJobHandler, PreviewJobHandler>();
         services.AddSingleton<IJobHandler, ThumbnailJobHandler>();
         services.AddSingleton<JobHandlerRegistry>();

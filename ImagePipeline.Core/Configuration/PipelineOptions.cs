@@ -81,6 +81,13 @@ public sealed class RunnerOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan OrphanSweepInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Decoded bytes of the images being decoded at once (default 512 MB: 2–4 photos of 24 megapixels); a decode waits
+    /// until it fits, and an image larger than the whole budget runs alone. With the defaults the process stays under 1 GiB.
+    /// </summary>
+    [Range(16L * 1024 * 1024, long.MaxValue)]
+    public long MemoryBudget { get; set; } = 512L * 1024 * 1024;
+
     public int EffectiveConcurrency => Concurrency > 0 ? Concurrency : Environment.ProcessorCount;
 }
 

@@ -40,6 +40,7 @@ public static class ImageInspector
         var format = SharpImage.DetectFormat(ImageSharpConfiguration.Instance, stream)
             ?? throw Unsupported("The file is not an image in a supported format (JPEG, PNG, GIF, WebP, BMP or TIFF).");
         stream.Position = 0;
+        DecodeBounds.EnsureWithin(stream, format, maxPixels);
 
         IImageInfo? info;
         try

@@ -1,4 +1,5 @@
 using ImagePipeline.Core.Configuration;
+using ImagePipeline.Core.Images;
 using ImagePipeline.Core.Jobs;
 using ImagePipeline.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -9,11 +10,14 @@ namespace ImagePipeline.Core.Processing;
 /// Writes one derived asset of an image through a temp file and an atomic rename.
 /// The preview is made from the original (its one decode); the thumbnail from the preview when it exists.
 /// </summary>
-public abstract class AssetJobHandler(IAssetStorage storage, IImageProcessor processor) : IJobHandler
+public abstract class AssetJobHandler(IAssetStorage storage, IImageProcessor processor, DecodeMemoryBudget budget, IOptions<PipelineOptions> options)
+    : IJobHandler
 {
     public abstract JobType Type { get; }
 
     protected IAssetStorage Storage => storage;
+
+    protected PipelineOptions Options => options.Value;
 
     protected abstract AssetKind Kind { get; }
 
@@ -30,6 +34,11 @@ public abstract class AssetJobHandler(IAssetStorage storage, IImageProcessor pro
 
         var key = storage.KeyFor(image.Id, Kind, processor.AssetExtension);
         await using var input = storage.OpenRead(source);
+
+        // Bounded again before decoding (the original may come from a backup or an older, higher limit), then admitted
+        // only while the decodes in flight fit the memory budget.
+        var estimate = DecodeBounds.Measure(input, options.Value.Upload.MaxPixels);
+        using var admission = await budget.AcquireAsync(estimate.DecodedBytes, cancellationToken);
         await storage.WriteAsync(key, (output, ct) => processor.ResizeAsync(input, output, MaxSize, ct), cancellationToken);
         return key;
     }

@@ -6,6 +6,7 @@ using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata;
 
 namespace ImagePipeline.Core.Processing;
 
@@ -14,7 +15,18 @@ public static class ImageSharpConfiguration
 {
     public static SixLabors.ImageSharp.Configuration Instance { get; } = Create();
 
-    private static SixLabors.ImageSharp.Configuration Create() => new(
+    private static SixLabors.ImageSharp.Configuration Create()
+    {
+        var configuration = NewConfiguration();
+
+        // Derived assets need the first frame only: ImageSharp 2.1 would otherwise give every GIF frame a full canvas and read
+        // every TIFF page (see DecodeBounds, which bounds the rest before anything is decoded).
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        return configuration;
+    }
+
+    private static SixLabors.ImageSharp.Configuration NewConfiguration() => new(
         new JpegConfigurationModule(),
         new PngConfigurationModule(),
         new GifConfigurationModule(),

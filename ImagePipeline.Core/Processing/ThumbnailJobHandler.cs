@@ -6,14 +6,14 @@ using Microsoft.Extensions.Options;
 namespace ImagePipeline.Core.Processing;
 
 /// <summary>THUMBNAIL: fit within <c>Pipeline:Assets:ThumbnailSize</c>, made from the (upright) preview when there is one.</summary>
-public sealed class ThumbnailJobHandler(IAssetStorage storage, IImageProcessor processor, IOptions<PipelineOptions> options)
-    : AssetJobHandler(storage, processor)
+public sealed class ThumbnailJobHandler(IAssetStorage storage, IImageProcessor processor, DecodeMemoryBudget budget, IOptions<PipelineOptions> options)
+    : AssetJobHandler(storage, processor, budget, options)
 {
     public override JobType Type => JobType.Thumbnail;
 
     protected override AssetKind Kind => AssetKind.Thumbnail;
 
-    protected override int MaxSize => options.Value.Assets.ThumbnailSize;
+    protected override int MaxSize => Options.Assets.ThumbnailSize;
 
     protected override string? ChooseSource(Images.Image image) =>
         image.PreviewPath is { } preview && Storage.Exists(preview) ? preview : image.SourcePath;
