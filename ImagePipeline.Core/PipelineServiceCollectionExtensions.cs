@@ -20,7 +20,13 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>The pipeline: options, database, storage, intake, queue, runner (Quartz), processing.</summary>
     public static IServiceCollection AddImagePipeline(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateOnStart()
+            .PostConfigure(o =>
+            {
+                // Scale-out: ConnectionStrings:Pipeline names the PostgreSQL database; a Web instance runs no jobs.
+                o.ConnectionString ??= configuration.GetConnectionString("Pipeline");
+                o.Runner.Enabled &= o.Role.RunsJobs();
+            });
         services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
         services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsCrossValidator>();
         services.TryAddSingleton(TimeProvider.System);
@@ -30,10 +36,7 @@ public static class PipelineServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
             Directory.CreateDirectory(options.DataDirectoryFullPath);
-            var connection = string.IsNullOrWhiteSpace(options.ConnectionString)
-                ? $"Data Source={Path.Combine(options.DataDirectoryFullPath, "pipeline.db")};Cache=Private;Pooling=True"
-                : options.ConnectionString;
-            db.UseSqlite(connection).AddInterceptors(sp.GetRequiredService<SqliteConnectionInterceptor>());
+            PipelineDatabase.Configure(db, options, sp); // SQLite or PostgreSQL (Pipeline:Database:Provider)
         });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PipelineDbContext>>().CreateDbContext());
         services.AddSingleton<DatabaseInitializer>();
@@ -67,6 +70,7 @@ public static class PipelineServiceCollectionExtensions
 
         var runner = new RunnerOptions();
         configuration.GetSection($"{PipelineOptions.SectionName}:Runner").Bind(runner);
+        runner.Enabled &= PipelineRoles.FromConfiguration(configuration).RunsJobs();
         // A unique scheduler name: several hosts in one process (tests, benchmarks) must not share a scheduler.
         var quartzProperties = new System.Collections.Specialized.NameValueCollection
         {

@@ -5,6 +5,7 @@ using ImagePipeline.Web.Components;
 using ImagePipeline.Web.Health;
 using ImagePipeline.Web.Hosting;
 using ImagePipeline.Web.Hubs;
+using ImagePipeline.Web.ScaleOut;
 using MudBlazor.Services;
 
 namespace ImagePipeline.Web;
@@ -27,12 +28,19 @@ public static class WebComposition
             .AddCheck<DataDirectoryHealthCheck>("data-directory");
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        builder.AddPipelineScaleOut(); // PostgreSQL keys, Redis backplane and relays (README "Scaling out"); keep last
         return builder;
     }
 
     public static WebApplication UseImagePipelineWeb(this WebApplication app)
     {
         app.UseExceptionHandler();
+        // Pipeline:Role=Worker: the runner only, and /health on HTTP.
+        if (app.MapWorkerOnly(worker => worker.MapHealthChecks("/health", new() { ResponseWriter = HealthResponseWriter.WriteAsync })))
+        {
+            return app;
+        }
+
         // Pages get the app's not-found page; the API keeps its problem-details bodies.
         app.UseWhen(
             context => !IsApiOrInfrastructure(context.Request.Path),
