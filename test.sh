@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the tests need (Debian's Chromium for the
-# browser tests, NuGet packages), builds, runs every test, and ends with "N passed, N failed".
+# browser tests, postgresql and redis-server for the scale-out tests, NuGet packages), builds, runs every test,
+# and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -10,6 +11,11 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null || {
     echo "Could not install chromium"; exit 1; }
 fi
+
+# PostgreSQL and Redis for the scale-out tests (ImagePipeline.Tests/Scale): started here, stopped on exit.
+source .ci/services.sh
+trap stop_test_services EXIT
+start_test_services || { echo "Could not start PostgreSQL and Redis for the scale-out tests"; exit 1; }
 
 dotnet restore ImagePipeline.sln || exit 1
 dotnet build ImagePipeline.sln -c Release --no-restore -warnaserror || exit 1

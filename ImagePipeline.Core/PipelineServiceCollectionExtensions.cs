@@ -21,7 +21,13 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>The pipeline: options, database, storage, intake, queue, runner (Quartz), processing.</summary>
     public static IServiceCollection AddImagePipeline(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateOnStart()
+            .PostConfigure(o =>
+            {
+                // Scale-out: ConnectionStrings:Pipeline names the PostgreSQL database; a Web instance runs no jobs.
+                o.ConnectionString ??= configuration.GetConnectionString("Pipeline");
+                o.Runner.Enabled &= o.Role.RunsJobs();
+            });
         services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
         services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsCrossValidator>();
         services.TryAddSingleton(TimeProvider.System);
@@ -31,11 +37,7 @@ public static class PipelineServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
             Directory.CreateDirectory(options.DataDirectoryFullPath);
-            var connection = string.IsNullOrWhiteSpace(options.ConnectionString)
-                ? $"Data Source={Path.Combine(options.DataDirectoryFullPath, "pipeline.db")};Cache=Private;Pooling=True"
-                : options.ConnectionString;
-            // Any further IInterceptor registered (tests inject database faults this way) applies to every context.
-            db.UseSqlite(connection).AddInterceptors([sp.GetRequiredService<SqliteConnectionInterceptor>(), .. sp.GetServices<IInterceptor>()]);
+            PipelineDatabase.Configure(db, options, sp); // SQLite or PostgreSQL (Pipeline:Database:Provider)
         });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PipelineDbContext>>().CreateDbContext());
         services.AddSingleton<DatabaseInitializer>();
@@ -78,6 +80,7 @@ public static class PipelineServiceCollectionExtensions
         configuration.GetSection($"{PipelineOptions.SectionName}:Runner").Bind(runner);
         var trash = new TrashOptions();
         configuration.GetSection($"{PipelineOptions.SectionName}:Trash").Bind(trash);
+        runner.Enabled &= PipelineRoles.FromConfiguration(configuration).RunsJobs();
         // A unique scheduler name: several hosts in one process (tests, benchmarks) must not share a scheduler.
         var quartzProperties = new System.Collections.Specialized.NameValueCollection
         {

@@ -5,6 +5,7 @@ using ImagePipeline.Web.Components;
 using ImagePipeline.Web.Health;
 using ImagePipeline.Web.Hosting;
 using ImagePipeline.Web.Hubs;
+using ImagePipeline.Web.ScaleOut;
 using MudBlazor.Services;
 
 namespace ImagePipeline.Web;
@@ -29,12 +30,19 @@ public static class WebComposition
         services.AddMudServices();
         services.AddSingleton(sp => new ImageReads(sp.GetRequiredService<Core.Images.ImageQueries>()));
         services.AddScoped<ImageDownloads>();
+        builder.AddPipelineScaleOut(); // PostgreSQL keys, Redis backplane and relays (README "Scaling out"); keep last
         return builder;
     }
 
     public static WebApplication UseImagePipelineWeb(this WebApplication app)
     {
         app.UseExceptionHandler();
+        // Pipeline:Role=Worker: the runner only, and /health on HTTP.
+        if (app.MapWorkerOnly(worker => worker.MapHealthChecks("/health", new() { ResponseWriter = HealthResponseWriter.WriteAsync })))
+        {
+            return app;
+        }
+
         // Pages get the app's not-found page; the API keeps its problem-details bodies.
         app.UseWhen(
             context => !IsApiOrInfrastructure(context.Request.Path),

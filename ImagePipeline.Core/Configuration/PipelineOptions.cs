@@ -12,8 +12,14 @@ public sealed class PipelineOptions
     [Required]
     public string DataDirectory { get; set; } = "./data";
 
-    /// <summary>Connection string override; empty means the SQLite file <c>pipeline.db</c> in the data directory.</summary>
+    /// <summary>Connection string override; empty means <c>ConnectionStrings:Pipeline</c>, else (SQLite) the file <c>pipeline.db</c> in the data directory.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>All (default), Web (no runner) or Worker (runner and /health only).</summary>
+    public PipelineRole Role { get; set; } = PipelineRole.All;
+
+    [ValidateObjectMembers]
+    public DatabaseOptions Database { get; set; } = new();
 
     [ValidateObjectMembers]
     public UploadOptions Upload { get; set; } = new();
@@ -142,6 +148,11 @@ public sealed class PipelineOptionsCrossValidator : IValidateOptions<PipelineOpt
         if (options.Security.BootstrapApiKey is { Length: > 0 and < 24 })
         {
             return ValidateOptionsResult.Fail("Pipeline:Security:BootstrapApiKey must be at least 24 characters (or empty to turn it off).");
+        }
+
+        if (options.Database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return ValidateOptionsResult.Fail("Pipeline:Database:Provider=Postgres needs a connection string in ConnectionStrings:Pipeline (environment ConnectionStrings__Pipeline).");
         }
 
         return ValidateOptionsResult.Success;

@@ -7,12 +7,19 @@ namespace ImagePipeline.Core.Data;
 /// <summary>
 /// Brings the database to the current schema at start-up: WAL mode, then — only when migrations are pending on an
 /// existing database — a timestamped copy of the SQLite file (an online backup), then the migrations.
+/// On PostgreSQL see <see cref="PostgresMigrator"/>.
 /// </summary>
 public sealed partial class DatabaseInitializer(IDbContextFactory<PipelineDbContext> contexts, TimeProvider time, ILogger<DatabaseInitializer> logger)
 {
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            // PostgreSQL: created when missing, migrated under an advisory lock; backups are the server's (pg_dump).
+            return await PostgresMigrator.MigrateAsync(db, logger, cancellationToken);
+        }
+
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)
         {

@@ -13,13 +13,18 @@ public sealed class HubEventForwarder(PipelineEventBroadcaster broadcaster, IHub
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = broadcaster.Subscribe(
-            change => hub.Clients.Groups(Targets(change.ImageId, change.OwnerId)).SendAsync(ProgressHub.ImageStatusChanged, change),
-            change => change.ImageId is { } imageId
-                ? hub.Clients.Groups(Targets(imageId, change.OwnerId)).SendAsync(ProgressHub.JobStatusChanged, change)
-                : hub.Clients.Group(ProgressHub.AllGroup).SendAsync(ProgressHub.JobStatusChanged, change));
+        _subscription = broadcaster.Subscribe(change => SendAsync(hub, change), change => SendAsync(hub, change));
         return Task.CompletedTask;
     }
+
+    /// <summary>One event to its groups (also used by the scale-out relay, which replaces this service when Redis is on).</summary>
+    public static Task SendAsync(IHubContext<ProgressHub> hub, ImageStatusChangedEvent change) =>
+        hub.Clients.Groups(Targets(change.ImageId, change.OwnerId)).SendAsync(ProgressHub.ImageStatusChanged, change);
+
+    public static Task SendAsync(IHubContext<ProgressHub> hub, JobStatusChangedEvent change) =>
+        change.ImageId is { } imageId
+            ? hub.Clients.Groups(Targets(imageId, change.OwnerId)).SendAsync(ProgressHub.JobStatusChanged, change)
+            : hub.Clients.Group(ProgressHub.AllGroup).SendAsync(ProgressHub.JobStatusChanged, change);
 
     public Task StopAsync(CancellationToken cancellationToken)
     {

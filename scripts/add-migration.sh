@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Adds one EF Core migration for both database providers, from the same model:
+#   SQLite     -> ImagePipeline.Core/Data/Migrations        (design-time factory: ImagePipeline.Core/Data/DesignTimeDbContextFactory.cs)
+#   PostgreSQL -> ImagePipeline.Data.Postgres/Migrations    (design-time factory: ImagePipeline.Data.Postgres/PostgresDesignTimeDbContextFactory.cs)
+# Usage:
+#   scripts/add-migration.sh <Name>          a new migration for both providers
+#   scripts/add-migration.sh --postgres-initial
+#                                            drop the PostgreSQL migrations and make one "Initial" from the current model
+#                                            (only while no PostgreSQL installation exists yet, e.g. after merging branches
+#                                            that each added SQLite migrations)
+# Needs dotnet-ef 10 (dotnet tool install -g dotnet-ef --version 10.0.15); no database server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+arg="${1:?usage: scripts/add-migration.sh <MigrationName> | --postgres-initial}"
+export PATH="$PATH:$HOME/.dotnet/tools"
+
+postgres() {
+  dotnet ef migrations add "$1" \
+    --project ImagePipeline.Data.Postgres --startup-project ImagePipeline.Data.Postgres --output-dir Migrations
+}
+
+if [ "$arg" = "--postgres-initial" ]; then
+  rm -f ImagePipeline.Data.Postgres/Migrations/*.cs
+  postgres Initial
+else
+  dotnet ef migrations add "$arg" \
+    --project ImagePipeline.Core --startup-project ImagePipeline.Web --output-dir Data/Migrations
+  postgres "$arg"
+fi
+dotnet format ImagePipeline.sln
+echo "Done: $arg"
