@@ -34,7 +34,7 @@ public static class FileKindSniffer
 
     public static readonly FileKind Svg = new("SVG", "This is an SVG drawing (vector graphics), which is not accepted. Export it as PNG.");
 
-    public static readonly FileKind Psd = new("PSD", "This is a Photoshop document, which is not accepted. Export it as JPEG or PNG.");
+    public static readonly FileKind Psd = new("PSD", "This is a Photoshop document (PSD), which is not accepted. Export it as JPEG or PNG.");
 
     public static readonly FileKind Zip = new("ZIP", "This is a ZIP archive. Unpack it and upload the photos inside.");
 
@@ -113,7 +113,8 @@ public static class FileKindSniffer
         }
 
         // The major brand decides; a generic HEIF major brand (mif1, msf1) is refined by the compatible brands.
-        foreach (var brand in major is "mif1" or "msf1" or "miaf" ? brands.Skip(1).Append(major) : brands.Take(1))
+        var generic = major is "mif1" or "msf1" or "miaf" or "mif2";
+        foreach (var brand in generic ? brands.Skip(1).OrderBy(b => b is "mif1" or "msf1" or "miaf" or "mif2").Append(major) : brands.Take(1))
         {
             switch (brand)
             {

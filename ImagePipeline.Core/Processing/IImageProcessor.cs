@@ -1,6 +1,7 @@
 namespace ImagePipeline.Core.Processing;
 
-/// <summary>Makes the derived assets of an image. Outputs are upright, sRGB, without EXIF/GPS, never enlarged.</summary>
+/// <summary>Makes the derived assets of an image. Outputs are upright, without EXIF/GPS/XMP/IPTC, never enlarged;
+/// a non-sRGB RGB original's ICC profile goes with its pixels (see <see cref="ColourProfile"/>).</summary>
 public interface IImageProcessor
 {
     /// <summary>The file extension of derived assets (<c>jpg</c> or <c>webp</c>).</summary>

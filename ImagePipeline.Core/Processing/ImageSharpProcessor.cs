@@ -13,7 +13,7 @@ namespace ImagePipeline.Core.Processing;
 
 /// <summary>
 /// The ImageSharp engine: decode once, shrink in the stored orientation, then rotate the small result
-/// (so an orientation-6 photo costs no more than an upright one), strip metadata, encode.
+/// (so an orientation-6 photo costs no more than an upright one), strip metadata, bring the colours to sRGB, encode.
 /// Opaque images (every JPEG) are decoded straight to <see cref="Rgb24"/>; images that can carry alpha are shrunk
 /// with premultiplied alpha and then laid over white, so transparent areas come out white rather than black.
 /// </summary>
@@ -65,22 +65,19 @@ public sealed class ImageSharpProcessor : IImageProcessor
             }
         });
 
-        // Derived assets carry no EXIF/GPS/XMP/ICC: the original keeps them.
+        // Derived assets carry no EXIF/GPS/XMP/IPTC: the original keeps them. Colours: see ColourProfile.
+        var profile = ColourProfile.ForDerived(image.Metadata.IccProfile);
         image.Metadata.ExifProfile = null;
         image.Metadata.XmpProfile = null;
         image.Metadata.IptcProfile = null;
         image.Metadata.IccProfile = null;
 
-        if (image is Image<Rgb24> rgb)
-        {
-            await rgb.SaveAsync(output, _encoder, cancellationToken);
-            return new DerivedImage(rgb.Width, rgb.Height);
-        }
-
         // Other decoded pixel types (alpha, grey, 16-bit) are flattened to Rgb24 once small.
-        using var flat = image.CloneAs<Rgb24>(ImageSharpConfiguration.Instance);
-        await flat.SaveAsync(output, _encoder, cancellationToken);
-        return new DerivedImage(flat.Width, flat.Height);
+        using var flat = image is Image<Rgb24> ? null : image.CloneAs<Rgb24>(ImageSharpConfiguration.Instance);
+        var rgb = flat ?? (Image<Rgb24>)image;
+        ColourProfile.Apply(rgb, profile);
+        await rgb.SaveAsync(output, _encoder, cancellationToken);
+        return new DerivedImage(rgb.Width, rgb.Height);
     }
 
     private static async Task<SharpImage> DecodeAsync(Stream source, CancellationToken cancellationToken)
