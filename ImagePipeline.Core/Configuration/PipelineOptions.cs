@@ -27,7 +27,11 @@ public sealed class PipelineOptions
     [ValidateObjectMembers]
     public SecurityOptions Security { get; set; } = new();
 
-    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+    /// <summary>The data directory as an absolute path without a trailing separator (<c>--data-dir /srv/data/</c> is <c>/srv/data</c>).</summary>
+    public string DataDirectoryFullPath => NormaliseDirectory(DataDirectory);
+
+    /// <summary>Absolute, without a trailing separator (except for a root such as <c>/</c>).</summary>
+    public static string NormaliseDirectory(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 }
 
 public sealed class UploadOptions
@@ -109,6 +113,19 @@ public sealed class PipelineOptionsCrossValidator : IValidateOptions<PipelineOpt
         if (options.Security.BootstrapApiKey is { Length: > 0 and < 24 })
         {
             return ValidateOptionsResult.Fail("Pipeline:Security:BootstrapApiKey must be at least 24 characters (or empty to turn it off).");
+        }
+
+        foreach (var proxy in options.Security.KnownProxies)
+        {
+            if (!System.Net.IPNetwork.TryParse(proxy, out _) && !System.Net.IPAddress.TryParse(proxy, out _))
+            {
+                return ValidateOptionsResult.Fail($"Pipeline:Security:KnownProxies: '{proxy}' is neither an IP address nor a network (10.0.0.0/8).");
+            }
+        }
+
+        if (options.Runner.MemoryBudget < 16L * 1024 * 1024)
+        {
+            return ValidateOptionsResult.Fail("Pipeline:Runner:MemoryBudget must be at least 16 MB.");
         }
 
         return ValidateOptionsResult.Success;
