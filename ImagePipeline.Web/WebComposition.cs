@@ -32,6 +32,7 @@ public static class WebComposition
 
     public static WebApplication UseImagePipelineWeb(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         // Pages get the app's not-found page; the API keeps its problem-details bodies.
         app.UseWhen(

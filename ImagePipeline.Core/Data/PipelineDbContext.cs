@@ -19,6 +19,8 @@ public class PipelineDbContext(DbContextOptions<PipelineDbContext> options) : Id
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<FirstRunClaim> FirstRunClaims => Set<FirstRunClaim>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();

@@ -25,7 +25,7 @@ public sealed record ImageDto(
     string? PreviewUrl,
     IReadOnlyList<JobDto>? Jobs)
 {
-    public static ImageDto From(Image image, bool withJobs = false)
+    public static ImageDto From(Image image, bool withJobs = false, bool admin = false)
     {
         var baseUrl = $"/api/images/{image.Id}";
         var version = $"?v={image.Version}";
@@ -36,6 +36,6 @@ public sealed record ImageDto(
             $"{baseUrl}/original",
             image.ThumbnailPath is null ? null : $"{baseUrl}/thumbnail{version}",
             image.PreviewPath is null ? null : $"{baseUrl}/preview{version}",
-            withJobs ? [.. image.Jobs.Select(JobDto.From)] : null);
+            withJobs ? [.. image.Jobs.Select(j => JobDto.From(j, admin))] : null);
     }
 }

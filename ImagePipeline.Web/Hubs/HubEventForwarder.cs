@@ -16,8 +16,8 @@ public sealed class HubEventForwarder(PipelineEventBroadcaster broadcaster, IHub
         _subscription = broadcaster.Subscribe(
             change => hub.Clients.Groups(Targets(change.ImageId, change.OwnerId)).SendAsync(ProgressHub.ImageStatusChanged, change),
             change => change.ImageId is { } imageId
-                ? hub.Clients.Groups(Targets(imageId, change.OwnerId)).SendAsync(ProgressHub.JobStatusChanged, change)
-                : hub.Clients.Group(ProgressHub.AllGroup).SendAsync(ProgressHub.JobStatusChanged, change));
+                ? hub.Clients.Groups(Targets(imageId, change.OwnerId)).SendAsync(ProgressHub.JobStatusChanged, Redacted(change))
+                : hub.Clients.Group(ProgressHub.AllGroup).SendAsync(ProgressHub.JobStatusChanged, Redacted(change)));
         return Task.CompletedTask;
     }
 
@@ -26,6 +26,10 @@ public sealed class HubEventForwarder(PipelineEventBroadcaster broadcaster, IHub
         _subscription?.Dispose();
         return Task.CompletedTask;
     }
+
+    /// <summary>Owners get these events too: a short reason, never exception text (admins read the detail through the API).</summary>
+    private static JobStatusChangedEvent Redacted(JobStatusChangedEvent change) =>
+        change with { LastError = Api.FailureReason.ForOwner(change.LastError) };
 
     private static string[] Targets(Guid imageId, string? ownerId) =>
         [ProgressHub.ImageGroup(imageId), ProgressHub.OwnerGroup(ownerId), ProgressHub.AllGroup];

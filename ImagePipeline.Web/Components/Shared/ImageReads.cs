@@ -15,7 +15,7 @@ public sealed class ImageReads(IDbContextFactory<PipelineDbContext> contexts)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var image = await new ImageQueries(db).FindAsync(viewer, id, withJobs: true, cancellationToken);
-        return image is null ? null : ImageDto.From(image, withJobs: true);
+        return image is null ? null : ImageDto.From(image, withJobs: true, admin: viewer.IsAdmin);
     }
 
     public async Task<(IReadOnlyList<ImageDto> Items, int Total)> ListAsync(Viewer viewer, ImageStatus? status, int page, int pageSize, CancellationToken cancellationToken)
