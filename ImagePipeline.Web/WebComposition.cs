@@ -36,6 +36,7 @@ public static class WebComposition
 
     public static WebApplication UseImagePipelineWeb(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         // Pipeline:Role=Worker: the runner only, and /health on HTTP.
         if (app.MapWorkerOnly(worker => worker.MapHealthChecks("/health", new() { ResponseWriter = HealthResponseWriter.WriteAsync })))

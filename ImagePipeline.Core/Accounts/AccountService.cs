@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using ImagePipeline.Core.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -5,34 +6,86 @@ using Microsoft.EntityFrameworkCore;
 namespace ImagePipeline.Core.Accounts;
 
 /// <summary>Users through Identity's own machinery: first-run admin, create, disable/enable, reset password.</summary>
-public sealed class AccountService(UserManager<AppUser> users, RoleManager<IdentityRole> roles, FirstRunState firstRun, TimeProvider time)
+public sealed class AccountService(
+    UserManager<AppUser> users, RoleManager<IdentityRole> roles, PipelineDbContext db, FirstRunState firstRun, TimeProvider time)
 {
-    private static readonly SemaphoreSlim SetupGate = new(1, 1);
-
-    /// <summary>Creates the first admin. Fails once any user exists: setup happens once.</summary>
+    /// <summary>
+    /// Creates the first admin. Fails once any user exists: setup happens once. The admin is created in the transaction that
+    /// claims the single <see cref="FirstRunClaim"/> row, so two setups at once (even from two instances) create one admin.
+    /// </summary>
     public async Task<IdentityResult> CreateFirstAdminAsync(string userName, string password, CancellationToken cancellationToken)
     {
-        await SetupGate.WaitAsync(cancellationToken);
+        if (await users.Users.AnyAsync(cancellationToken))
+        {
+            return SetupDone();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
-            if (await users.Users.AnyAsync(cancellationToken))
-            {
-                return IdentityResult.Failed(new IdentityError { Code = "SetupDone", Description = "An admin account already exists." });
-            }
+            db.FirstRunClaims.Add(new FirstRunClaim { UserName = userName.Trim(), ClaimedAt = time.GetUtcNow().UtcDateTime });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return SetupDone();
+        }
 
-            var result = await CreateAsync(userName, password, Roles.Admin);
-            if (result.Succeeded)
-            {
-                firstRun.MarkDone();
-            }
-
+        var result = await CreateAsync(userName, password, Roles.Admin);
+        if (!result.Succeeded)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
             return result;
         }
-        finally
-        {
-            SetupGate.Release();
-        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        firstRun.MarkDone();
+        return result;
     }
+
+    private static IdentityResult SetupDone() =>
+        IdentityResult.Failed(new IdentityError { Code = "SetupDone", Description = "An admin account already exists." });
+
+    /// <summary>
+    /// Whether <paramref name="principal"/> still stands for what it claims: its user exists, is enabled, has the same
+    /// security stamp, still holds every role the principal carries, and (with <paramref name="requireAdmin"/>) is an admin.
+    /// A Blazor circuit's user is checked with this every minute, and every admin action checks it first.
+    /// </summary>
+    public async Task<bool> IsCurrentAsync(ClaimsPrincipal principal, bool requireAdmin)
+    {
+        if (users.GetUserId(principal) is not { } id || await users.FindByIdAsync(id) is not { IsDisabled: false } user)
+        {
+            return false;
+        }
+
+        if (users.SupportsUserSecurityStamp
+            && principal.FindFirstValue(users.Options.ClaimsIdentity.SecurityStampClaimType) is { } stamp
+            && !string.Equals(stamp, await users.GetSecurityStampAsync(user), StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var roleNow = await users.GetRolesAsync(user);
+        var claimed = principal.FindAll(users.Options.ClaimsIdentity.RoleClaimType).Select(c => c.Value);
+        return claimed.All(roleNow.Contains) && (!requireAdmin || roleNow.Contains(Roles.Admin));
+    }
+
+    /// <summary>Creates a user, if <paramref name="actor"/> is still an admin.</summary>
+    public async Task<IdentityResult> CreateAsync(ClaimsPrincipal actor, string userName, string password, string role) =>
+        await IsCurrentAsync(actor, requireAdmin: true) ? await CreateAsync(userName, password, role) : NotAdmin();
+
+    /// <summary>Disables or enables a user, if <paramref name="actor"/> is still an admin.</summary>
+    public async Task<IdentityResult> SetDisabledAsync(ClaimsPrincipal actor, string userId, bool disabled) =>
+        await IsCurrentAsync(actor, requireAdmin: true) ? await SetDisabledAsync(userId, disabled) : NotAdmin();
+
+    /// <summary>Resets a password, if <paramref name="actor"/> is still an admin.</summary>
+    public async Task<IdentityResult> ResetPasswordAsync(ClaimsPrincipal actor, string userId, string newPassword) =>
+        await IsCurrentAsync(actor, requireAdmin: true) ? await ResetPasswordAsync(userId, newPassword) : NotAdmin();
+
+    private static IdentityResult NotAdmin() =>
+        IdentityResult.Failed(new IdentityError { Code = "NotAdmin", Description = "You are no longer an administrator." });
 
     public async Task<IdentityResult> CreateAsync(string userName, string password, string role)
     {

@@ -39,7 +39,11 @@ public sealed class PipelineOptions
     [ValidateObjectMembers]
     public TrashOptions Trash { get; set; } = new();
 
-    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+    /// <summary>The data directory as an absolute path without a trailing separator (<c>--data-dir /srv/data/</c> is <c>/srv/data</c>).</summary>
+    public string DataDirectoryFullPath => NormaliseDirectory(DataDirectory);
+
+    /// <summary>Absolute, without a trailing separator (except for a root such as <c>/</c>).</summary>
+    public static string NormaliseDirectory(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 }
 
 public sealed class UploadOptions
@@ -153,6 +157,19 @@ public sealed class PipelineOptionsCrossValidator : IValidateOptions<PipelineOpt
         if (options.Database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return ValidateOptionsResult.Fail("Pipeline:Database:Provider=Postgres needs a connection string in ConnectionStrings:Pipeline (environment ConnectionStrings__Pipeline).");
+        }
+
+        foreach (var proxy in options.Security.KnownProxies)
+        {
+            if (!System.Net.IPNetwork.TryParse(proxy, out _) && !System.Net.IPAddress.TryParse(proxy, out _))
+            {
+                return ValidateOptionsResult.Fail($"Pipeline:Security:KnownProxies: '{proxy}' is neither an IP address nor a network (10.0.0.0/8).");
+            }
+        }
+
+        if (options.Runner.MemoryBudget < 16L * 1024 * 1024)
+        {
+            return ValidateOptionsResult.Fail("Pipeline:Runner:MemoryBudget must be at least 16 MB.");
         }
 
         return ValidateOptionsResult.Success;

@@ -23,6 +23,12 @@ public sealed class SecurityOptions
     [Range(1, 1000)]
     public int UploadConcurrencyPerUser { get; set; } = 8;
 
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed, as addresses (<c>10.0.0.5</c>) or networks
+    /// (<c>10.0.0.0/8</c>), besides loopback, which is always trusted (nginx on the same host).
+    /// </summary>
+    public string[] KnownProxies { get; set; } = [];
+
     /// <summary>Uploads waiting for a free slot before 429.</summary>
     [Range(0, 10_000)]
     public int UploadQueuePerUser { get; set; } = 64;

@@ -29,6 +29,8 @@ public class PipelineDbContext(DbContextOptions<PipelineDbContext> options) : Id
 
     public DbSet<Sharing.ShareLink> ShareLinks => Set<Sharing.ShareLink>();
 
+    public DbSet<FirstRunClaim> FirstRunClaims => Set<FirstRunClaim>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         if (Database.IsSqlite())

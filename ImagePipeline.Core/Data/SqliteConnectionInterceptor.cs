@@ -3,10 +3,13 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace ImagePipeline.Core.Data;
 
-/// <summary>Every SQLite connection: WAL journal (readers never block the writer), a busy timeout, normal sync, foreign keys.</summary>
+/// <summary>
+/// Every SQLite connection: WAL journal (readers never block the writer), a busy timeout, foreign keys, and full sync: with
+/// NORMAL a committed row (an acknowledged upload) could roll back after an OS crash or power loss. Cost: docs/benchmarks.md.
+/// </summary>
 public sealed class SqliteConnectionInterceptor : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=15000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=15000; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

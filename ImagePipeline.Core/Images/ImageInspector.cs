@@ -50,7 +50,7 @@ public static class ImageInspector
         catch (Exception ex) when (ex is ImageFormatException or InvalidDataException or EndOfStreamException
                                        or ArgumentException or IndexOutOfRangeException or OverflowException or NotSupportedException)
         {
-            throw Corrupt($"The {format.Name} header could not be read: {ex.Message}");
+            throw Corrupt($"The {format.Name} header could not be read."); // not the library's message: no internals to clients
         }
 
         if (info is null || info.Width <= 0 || info.Height <= 0)

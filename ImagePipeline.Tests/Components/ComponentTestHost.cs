@@ -29,6 +29,29 @@ public abstract class ComponentTestHost : BunitContext, IAsyncLifetime
         auth.SetRoles(admin ? [Core.Accounts.Roles.Admin] : [Core.Accounts.Roles.User]);
         auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, userId));
         Http = App.CreateClient();
+
+        // Admin actions check the user in the database (AdminGate), against this test's signed-in principal.
+        Services.AddScoped(sp => new Web.Accounts.AdminGate(
+            sp.GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>(), App.Services.GetRequiredService<IServiceScopeFactory>()));
+        EnsureUserAsync(userId, admin).GetAwaiter().GetResult();
+    }
+
+    private async Task EnsureUserAsync(string userId, bool admin)
+    {
+        using var scope = App.Services.CreateScope();
+        var roles = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.RoleManager<Microsoft.AspNetCore.Identity.IdentityRole>>();
+        foreach (var name in new[] { Core.Accounts.Roles.Admin, Core.Accounts.Roles.User })
+        {
+            if (!await roles.RoleExistsAsync(name))
+            {
+                await roles.CreateAsync(new Microsoft.AspNetCore.Identity.IdentityRole(name));
+            }
+        }
+
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Core.Accounts.AppUser>>();
+        var user = new Core.Accounts.AppUser { Id = userId, UserName = userId };
+        Assert.True((await users.CreateAsync(user)).Succeeded);
+        Assert.True((await users.AddToRoleAsync(user, admin ? Core.Accounts.Roles.Admin : Core.Accounts.Roles.User)).Succeeded);
     }
 
     private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = CreateJsonOptions();

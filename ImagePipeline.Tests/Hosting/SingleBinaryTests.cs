@@ -114,12 +114,17 @@ public sealed partial class SingleBinaryTests(PublishedBinaryFixture binary, ITe
         Assert.True(backfillExit == 0, backfill);
         Assert.Contains("Backfill enqueued 0 job(s)", backfill, StringComparison.Ordinal);
 
-        var (adminExit, admin) = await ProcessRunner.RunAsync(exe, ["create-admin", "--email", "owner@example.org", "--password", "correct horse battery", "--data-dir", "store"],
+        var adminPassword = new Dictionary<string, string> { [ImagePipeline.Web.Hosting.AdminAccount.PasswordVariable] = "correct horse battery" };
+        var (refusedExit, refused) = await ProcessRunner.RunAsync(exe, ["create-admin", "--email", "owner@example.org", "--password", "correct horse battery", "--data-dir", "store"],
             folder, none, TimeSpan.FromSeconds(60), ct);
+        Assert.True(refusedExit != 0, refused);
+        Assert.Contains("does not take --password", refused, StringComparison.Ordinal);
+        var (adminExit, admin) = await ProcessRunner.RunAsync(exe, ["create-admin", "--email", "owner@example.org", "--data-dir", "store"],
+            folder, adminPassword, TimeSpan.FromSeconds(60), ct);
         Assert.True(adminExit == 0, admin);
         Assert.Contains("owner@example.org is an administrator.", admin, StringComparison.Ordinal);
-        var (againAdminExit, againAdmin) = await ProcessRunner.RunAsync(exe, ["create-admin", "--email", "owner@example.org", "--password", "correct horse battery", "--data-dir", "store"],
-            folder, none, TimeSpan.FromSeconds(60), ct);
+        var (againAdminExit, againAdmin) = await ProcessRunner.RunAsync(exe, ["create-admin", "--email", "owner@example.org", "--data-dir", "store"],
+            folder, adminPassword, TimeSpan.FromSeconds(60), ct);
         Assert.True(againAdminExit == 0, againAdmin);
         Assert.Contains("exists already", againAdmin, StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);

@@ -26,14 +26,15 @@ public static class AccountEndpoints
         SignInManager<AppUser> signIn, UserManager<AppUser> users)
     {
         var user = await users.FindByNameAsync(userName.Trim()) ?? await users.FindByEmailAsync(userName.Trim());
-        if (user is { IsDisabled: true })
+        if (user is null or { IsDisabled: true })
         {
-            return Back("disabled", returnUrl);
+            // Unknown and disabled users get the same answer after the same work (one password hash check), so neither the
+            // message nor the time tells whether an account exists.
+            users.PasswordHasher.VerifyHashedPassword(user ?? new AppUser(), DecoyHash(users), password);
+            return Back("invalid", returnUrl);
         }
 
-        var result = user is null
-            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
-            : await signIn.PasswordSignInAsync(user, password, isPersistent: true, lockoutOnFailure: true);
+        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: true, lockoutOnFailure: true);
         if (result.Succeeded)
         {
             return Results.LocalRedirect(SafeReturnUrl(returnUrl));
@@ -67,6 +68,12 @@ public static class AccountEndpoints
         await signIn.SignInAsync(admin!, isPersistent: true);
         return Results.LocalRedirect("/");
     }
+
+    private static string? _decoyHash;
+
+    /// <summary>A hash of a random password, made by the app's own hasher (same algorithm and cost as a real account's).</summary>
+    private static string DecoyHash(UserManager<AppUser> users) =>
+        _decoyHash ??= users.PasswordHasher.HashPassword(new AppUser(), Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
 
     private static IResult Back(string error, string? returnUrl) =>
         Results.LocalRedirect($"{AccountPaths.Login}?error={error}&returnUrl={Uri.EscapeDataString(SafeReturnUrl(returnUrl))}");

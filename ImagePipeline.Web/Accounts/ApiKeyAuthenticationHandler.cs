@@ -41,7 +41,8 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var user = await users.FindByIdAsync(key.UserId);
-        if (user is null || user.IsDisabled || await users.IsLockedOutAsync(user))
+        // Only a disabled user's keys stop: a sign-in lockout (anyone who knows the name can cause one) never switches off scripts.
+        if (user is null || user.IsDisabled)
         {
             return AuthenticateResult.Fail("The key's user is disabled.");
         }

@@ -6,6 +6,7 @@ using ImagePipeline.Web.Api;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -27,6 +28,24 @@ public static class SecurityComposition
         var security = new SecurityOptions();
         configuration.GetSection($"{PipelineOptions.SectionName}:Security").Bind(security);
         var dataDirectory = Path.GetFullPath(configuration[$"{PipelineOptions.SectionName}:DataDirectory"] ?? "./data");
+
+        // Behind nginx: the client's address and scheme come from X-Forwarded-For/-Proto, believed only from loopback (the
+        // default) and the configured proxies, so the sign-in limit counts clients and cookies are Secure over HTTPS.
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in security.KnownProxies)
+            {
+                if (System.Net.IPAddress.TryParse(proxy, out var address))
+                {
+                    o.KnownProxies.Add(address);
+                }
+                else if (System.Net.IPNetwork.TryParse(proxy, out var network))
+                {
+                    o.KnownIPNetworks.Add(network);
+                }
+            }
+        });
 
         services.AddDataProtection()
             .SetApplicationName("ImagePipeline")
@@ -76,6 +95,8 @@ public static class SecurityComposition
                 };
             });
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingIdentityAuthenticationStateProvider>();
+        services.AddScoped<AdminGate>();
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

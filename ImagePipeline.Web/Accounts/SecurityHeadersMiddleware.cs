@@ -1,11 +1,14 @@
 namespace ImagePipeline.Web.Accounts;
 
-/// <summary>Security headers on every response: a CSP that works with Blazor Server and MudBlazor, nosniff, referrer policy, no framing.</summary>
+/// <summary>
+/// Security headers on every response: a CSP that works with Blazor Server and MudBlazor, nosniff, referrer policy, no framing.
+/// <c>connect-src 'self'</c> covers the same-origin WebSocket of the Blazor circuit and the progress hub (CSP Level 3).
+/// </summary>
 public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
-        "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     public Task InvokeAsync(HttpContext context)
     {

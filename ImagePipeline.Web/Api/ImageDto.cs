@@ -27,7 +27,7 @@ public sealed record ImageDto(
     string? VideoUrl = null,
     DateTime? TrashedAt = null)
 {
-    public static ImageDto From(Image image, bool withJobs = false)
+    public static ImageDto From(Image image, bool withJobs = false, bool admin = false)
     {
         var baseUrl = $"/api/images/{image.Id}";
         var version = $"?v={image.Version}";
@@ -38,7 +38,7 @@ public sealed record ImageDto(
             $"{baseUrl}/original",
             image.ThumbnailPath is null ? null : $"{baseUrl}/thumbnail{version}",
             image.PreviewPath is null ? null : $"{baseUrl}/preview{version}",
-            withJobs ? [.. image.Jobs.Select(JobDto.From)] : null,
+            withJobs ? [.. image.Jobs.Select(j => JobDto.From(j, admin))] : null,
             image.VideoLength is > 0 ? $"{baseUrl}/video" : null,
             image.TrashedAt);
     }

@@ -16,7 +16,7 @@ public sealed class ImageReads(ImageQueries queries)
     public async Task<ImageDto?> FindAsync(Viewer viewer, Guid id, CancellationToken cancellationToken)
     {
         var image = await queries.FindAsync(viewer, id, withJobs: true, cancellationToken);
-        return image is null ? null : ImageDto.From(image, withJobs: true);
+        return image is null ? null : ImageDto.From(image, withJobs: true, admin: viewer.IsAdmin);
     }
 
     public async Task<(IReadOnlyList<ImageDto> Items, int Total)> ListAsync(Viewer viewer, ImageStatus? status, int page, int pageSize, CancellationToken cancellationToken)

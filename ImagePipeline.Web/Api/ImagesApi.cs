@@ -45,7 +45,7 @@ public static class ImagesApi
     private static async Task<IResult> GetAsync(Guid id, HttpContext context, ImageQueries queries, CancellationToken cancellationToken)
     {
         var image = await queries.FindAsync(context.User.ToViewer(), id, withJobs: true, cancellationToken);
-        return image is null ? NotFound() : Results.Ok(ImageDto.From(image, withJobs: true));
+        return image is null ? NotFound() : Results.Ok(ImageDto.From(image, withJobs: true, admin: context.User.ToViewer().IsAdmin));
     }
 
     private static async Task<IResult> FileAsync(Guid id, AssetKind kind, HttpContext context, ImageQueries queries, IAssetStorage storage, CancellationToken cancellationToken)

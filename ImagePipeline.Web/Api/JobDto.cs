@@ -19,7 +19,12 @@ public sealed record JobDto(
     DateTime? StartedAt,
     DateTime? CompletedAt)
 {
-    public static JobDto From(Job job) => new(
-        job.Id, job.Type, job.ImageId, job.Status, job.Attempts, job.MaxAttempts, job.LastError, job.LockedAt, job.LockedBy,
+    /// <summary>Every field, for admins.</summary>
+    public static JobDto From(Job job) => From(job, admin: true);
+
+    /// <summary>Admins see the error and the runner holding the job; owners a short reason and no runner.</summary>
+    public static JobDto From(Job job, bool admin) => new(
+        job.Id, job.Type, job.ImageId, job.Status, job.Attempts, job.MaxAttempts,
+        admin ? job.LastError : FailureReason.ForOwner(job.LastError), job.LockedAt, admin ? job.LockedBy : null,
         job.RunAfter, job.CreatedAt, job.UpdatedAt, job.StartedAt, job.CompletedAt);
 }

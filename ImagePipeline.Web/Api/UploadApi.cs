@@ -84,8 +84,11 @@ public static class UploadApi
                 await DeleteAsync(context, result);
             }
 
+            // A fixed text: the exception's own message can name server internals.
             var status = ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
-            return Problem(status, status == StatusCodes.Status413PayloadTooLarge ? "File too large" : "Malformed upload", ex.Message);
+            return status == StatusCodes.Status413PayloadTooLarge
+                ? Problem(status, "File too large", $"The upload is larger than the limit of {options.Value.Upload.MaxBytes / (1024.0 * 1024.0):0.#} MB.")
+                : Problem(status, "Malformed upload", "The multipart body is malformed or ended before its closing boundary.");
         }
 
         if (result is null)

@@ -4,16 +4,42 @@ using Microsoft.AspNetCore.Identity;
 
 namespace ImagePipeline.Web.Hosting;
 
-/// <summary><c>create-admin --email X --password Y</c>: the first administrator, without a browser.</summary>
+/// <summary>
+/// <c>create-admin --email X</c>: an administrator, without a browser. The password comes from the environment variable
+/// <see cref="PasswordVariable"/> or the first line of standard input, never from the command line (which every user of
+/// the machine can read in the process list).
+/// </summary>
 public static class AdminAccount
 {
-    public static async Task<int> CreateAsync(IServiceProvider services, HostCommand command, TextWriter output, CancellationToken cancellationToken)
+    public const string PasswordVariable = "IMAGEPIPELINE_ADMIN_PASSWORD";
+
+    public const string UsageText =
+        $"Usage: create-admin --email <address>, with the password on standard input (echo \"$PASSWORD\" | ImagePipeline.Web create-admin --email X) or in {PasswordVariable}.";
+
+    public static Task<int> CreateAsync(IServiceProvider services, HostCommand command, TextWriter output, CancellationToken cancellationToken) =>
+        CreateAsync(services, command, output, Console.In, Environment.GetEnvironmentVariable, cancellationToken);
+
+    public static async Task<int> CreateAsync(
+        IServiceProvider services, HostCommand command, TextWriter output, TextReader input, Func<string, string?> environment, CancellationToken cancellationToken)
     {
-        var email = command.Option("email");
-        var password = command.Option("password");
-        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+        if (command.Option("password") is not null)
         {
-            throw new InvalidOperationException("Usage: create-admin --email <address> --password <password>");
+            throw new InvalidOperationException(
+                $"create-admin does not take --password: a command line is visible to every user of the machine. {UsageText}");
+        }
+
+        var email = command.Option("email");
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            throw new InvalidOperationException(UsageText);
+        }
+
+        var password = environment(PasswordVariable) is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : (await input.ReadLineAsync(cancellationToken))?.TrimEnd('\r', '\n');
+        if (string.IsNullOrEmpty(password))
+        {
+            throw new InvalidOperationException($"No password: {UsageText}");
         }
 
         await services.GetRequiredService<DatabaseInitializer>().MigrateAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.StaticAssets;
 
 namespace ImagePipeline.Web.Hosting;
@@ -29,25 +28,43 @@ public static class EmbeddedStaticAssets
         using (manifest)
         {
             app.Environment.WebRootFileProvider = new ResourceFileProvider(assembly, WebRootPrefix);
-            return app.MapStaticAssets(ExtractManifest(manifest));
+            var path = ExtractManifest(manifest);
+            app.Lifetime.ApplicationStopped.Register(() => DeleteQuietly(Path.GetDirectoryName(path)!));
+            return app.MapStaticAssets(path);
         }
     }
 
-    /// <summary><c>MapStaticAssets</c> reads its manifest from a file: write the embedded one once, named by its hash.</summary>
-    private static string ExtractManifest(Stream manifest)
+    /// <summary>
+    /// <c>MapStaticAssets</c> reads its manifest from a file: the embedded one is written into a directory of this process
+    /// alone (random name, mode 0700), never to a shared, predictable path in /tmp that another local user could plant
+    /// or replace. It is removed when the app stops.
+    /// </summary>
+    internal static string ExtractManifest(Stream manifest)
     {
-        using var buffer = new MemoryStream();
-        manifest.CopyTo(buffer);
-        var bytes = buffer.ToArray();
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
-        var path = Path.Combine(Path.GetTempPath(), $"imagepipeline-{hash}.staticwebassets.endpoints.json");
-        if (!File.Exists(path) || new FileInfo(path).Length != bytes.Length)
+        var directory = Directory.CreateTempSubdirectory("imagepipeline-assets-").FullName;
+        if (!OperatingSystem.IsWindows())
         {
-            var temp = $"{path}.{Environment.ProcessId}.tmp";
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, path, overwrite: true);
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var path = Path.Combine(directory, "staticwebassets.endpoints.json");
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            manifest.CopyTo(file);
         }
 
         return path;
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A few KB in a private folder; nothing depends on it any more.
+        }
     }
 }

@@ -18,7 +18,8 @@ public static class Usage
           ImagePipeline.Web backup <file.tar> [options]        consistent online backup: database + asset files + manifest.json
           ImagePipeline.Web restore <file.tar> [options]       unpack a backup into an empty data directory
           ImagePipeline.Web backfill [--batch-size N]          enqueue jobs for images missing a thumbnail or preview
-          ImagePipeline.Web create-admin --email X --password Y   create (or promote) an administrator account
+          ImagePipeline.Web create-admin --email X             create (or promote) an administrator account; the password
+                                                               from standard input or IMAGEPIPELINE_ADMIN_PASSWORD
 
         Options:
           --urls <urls>          where to listen (default http://localhost:5000), e.g. http://0.0.0.0:8080

@@ -23,14 +23,18 @@ public sealed class HubEventForwarder(PipelineEventBroadcaster broadcaster, IHub
 
     public static Task SendAsync(IHubContext<ProgressHub> hub, JobStatusChangedEvent change) =>
         change.ImageId is { } imageId
-            ? hub.Clients.Groups(Targets(imageId, change.OwnerId)).SendAsync(ProgressHub.JobStatusChanged, change)
-            : hub.Clients.Group(ProgressHub.AllGroup).SendAsync(ProgressHub.JobStatusChanged, change);
+            ? hub.Clients.Groups(Targets(imageId, change.OwnerId)).SendAsync(ProgressHub.JobStatusChanged, Redacted(change))
+            : hub.Clients.Group(ProgressHub.AllGroup).SendAsync(ProgressHub.JobStatusChanged, Redacted(change));
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
         return Task.CompletedTask;
     }
+
+    /// <summary>Owners get these events too: a short reason, never exception text (admins read the detail through the API).</summary>
+    private static JobStatusChangedEvent Redacted(JobStatusChangedEvent change) =>
+        change with { LastError = Api.FailureReason.ForOwner(change.LastError) };
 
     private static string[] Targets(Guid imageId, string? ownerId) =>
         [ProgressHub.ImageGroup(imageId), ProgressHub.OwnerGroup(ownerId), ProgressHub.AllGroup];
