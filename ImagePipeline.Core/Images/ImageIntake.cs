@@ -96,8 +96,9 @@ public sealed partial class ImageIntake(
         }
 
         LogIngested(logger, image.Id, facts.Format, facts.Width, facts.Height, size);
-        var created = new ChangeSet([.. newJobs.Select(job => JobStatusChangedEvent.Of(job, ownerId, job.UpdatedAt))], [ImageStatusChangedEvent.Of(image)]);
-        await events.PublishAsync(created, CancellationToken.None);
+        // The new image first, then its queued jobs.
+        await events.PublishAsync(new ChangeSet(null, ImageStatusChangedEvent.Of(image)), CancellationToken.None);
+        await events.PublishAsync(new ChangeSet([.. newJobs.Select(job => JobStatusChangedEvent.Of(job, ownerId, job.UpdatedAt))], []), CancellationToken.None);
         wakeup.Wake();
         return new IntakeResult(image, Duplicate: false);
     }
