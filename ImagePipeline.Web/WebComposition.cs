@@ -46,7 +46,7 @@ public static class WebComposition
 
         // Pages get the app's not-found page; the API keeps its problem-details bodies.
         app.UseWhen(
-            context => !IsApiOrInfrastructure(context.Request.Path),
+            context => UiPaths.IsPage(context.Request.Path),
             page => page.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseStatusCodePages();
         app.UsePipelineSecurity();
@@ -71,9 +71,4 @@ public static class WebComposition
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
-
-    private static bool IsApiOrInfrastructure(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/health")
-        || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/_framework") || path.StartsWithSegments("/_content")
-        || path.StartsWithSegments("/_blazor") || Path.HasExtension(path.Value);
 }

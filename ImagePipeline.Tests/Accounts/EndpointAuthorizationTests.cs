@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ImagePipeline.Tests.Accounts;
 
 /// <summary>
-/// Every endpoint the app maps, asked anonymously: 401 for the API and the hub, a redirect to sign-in for pages —
+/// Every endpoint the app maps, asked anonymously: 401 for the API, hubs and circuit (UiPaths), a redirect to sign-in for pages —
 /// except the short open list. A new endpoint added without authorization fails here.
 /// </summary>
 public sealed partial class EndpointAuthorizationTests : IDisposable
@@ -54,7 +54,7 @@ public sealed partial class EndpointAuthorizationTests : IDisposable
                 {
                     Assert.True(status is not (401 or 403), where);
                 }
-                else if (pattern.StartsWith("/api", StringComparison.Ordinal) || pattern.StartsWith("/hubs", StringComparison.Ordinal) || pattern.StartsWith("/_blazor", StringComparison.Ordinal))
+                else if (ImagePipeline.Web.UiPaths.AnswersWithStatusCode(new PathString(url)))
                 {
                     Assert.True(status == 401, where);
                 }

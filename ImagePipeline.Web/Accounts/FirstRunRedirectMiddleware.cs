@@ -17,8 +17,5 @@ public sealed class FirstRunRedirectMiddleware(RequestDelegate next, FirstRunSta
         await next(context);
     }
 
-    private static bool IsPage(PathString path) =>
-        !path.StartsWithSegments("/api") && !path.StartsWithSegments("/hubs") && !path.StartsWithSegments("/health")
-        && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content")
-        && !path.StartsWithSegments("/_blazor") && !path.StartsWithSegments(AccountPaths.Setup) && !Path.HasExtension(path.Value);
+    private static bool IsPage(PathString path) => UiPaths.IsPage(path) && !path.StartsWithSegments(AccountPaths.Setup);
 }

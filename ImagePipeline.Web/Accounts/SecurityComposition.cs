@@ -136,7 +136,7 @@ public static class SecurityComposition
     private static Task StatusOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/_blazor"))
+        if (UiPaths.AnswersWithStatusCode(path))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

@@ -1,0 +1,25 @@
+using System.Xml.Linq;
+using ImagePipeline.Tests.Support;
+
+namespace ImagePipeline.Tests.Architecture;
+
+/// <summary>Core needs Identity's stores and the hosting abstractions, not the ASP.NET Core shared framework.</summary>
+public sealed class CoreReferencesTests
+{
+    [Fact]
+    public void Core_has_no_aspnetcore_framework_reference()
+    {
+        var project = XDocument.Load(Path.Combine(TestPaths.RepositoryRoot, "ImagePipeline.Core", "ImagePipeline.Core.csproj"));
+        Assert.Empty(project.Descendants("FrameworkReference"));
+    }
+
+    [Fact]
+    public void Core_references_no_web_assembly()
+    {
+        var aspNet = typeof(Core.Jobs.JobStore).Assembly.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(n => n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal))
+            .ToList();
+        Assert.All(aspNet, name => Assert.Equal("Microsoft.AspNetCore.Identity.EntityFrameworkCore", name));
+    }
+}
