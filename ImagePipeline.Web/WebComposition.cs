@@ -36,7 +36,8 @@ public static class WebComposition
         app.UseExceptionHandler();
         // Pages get the app's not-found page; the API keeps its problem-details bodies.
         app.UseWhen(
-            context => !IsApiOrInfrastructure(context.Request.Path),
+            // (Shared-album pages answer their own plain 404: the app's not-found page needs a sign-in.)
+            context => !IsApiOrInfrastructure(context.Request.Path) && !context.Request.Path.StartsWithSegments("/s"),
             page => page.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseStatusCodePages();
         app.UsePipelineSecurity();

@@ -66,7 +66,8 @@ public sealed class ImageDownloads(ImageQueries queries, IAssetStorage storage)
             response.ContentType = "application/zip";
             response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
             var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            await using var zip = await ZipArchive.CreateAsync(response.Body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);
+            await using var body = new PendingWriteStream(response.Body);
+            var zip = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);
             foreach (var image in images)
             {
                 FileStream source;
@@ -89,10 +90,23 @@ public sealed class ImageDownloads(ImageQueries queries, IAssetStorage storage)
                         entry.LastWriteTime = new DateTimeOffset(DateTime.SpecifyKind(taken, DateTimeKind.Utc));
                     }
 
-                    await using var target = await entry.OpenAsync(cancellationToken);
-                    await source.CopyToAsync(target, 1 << 16, cancellationToken);
+                    await using (var target = await entry.OpenAsync(cancellationToken))
+                    {
+                        var buffer = new byte[1 << 16];
+                        int read;
+                        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                        {
+                            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                            await body.DrainAsync(cancellationToken); // one chunk in memory at most
+                        }
+                    }
+
+                    await body.DrainAsync(cancellationToken);
                 }
             }
+
+            await zip.DisposeAsync(); // the central directory
+            await body.DrainAsync(cancellationToken);
         }
 
         private static string UniqueName(HashSet<string> names, string name)
