@@ -13,6 +13,9 @@ public static class UiPaths
     /// <summary>Every prefix that is not a page: the machine ones, health, OpenAPI, the framework's and packages' assets.</summary>
     public static readonly IReadOnlyList<string> NotPagePrefixes = [.. MachinePrefixes, "/health", "/openapi", "/_framework", "/_content"];
 
+    /// <summary>The public pages of share links (<c>/s/{token}</c>): open to anyone holding the link.</summary>
+    public const string SharedAlbumPrefix = "/s";
+
     public static bool IsPage(PathString path) => !StartsWithAny(path, NotPagePrefixes) && !Path.HasExtension(path.Value);
 
     /// <summary>An unauthenticated or forbidden call answers a status code rather than a redirect to the sign-in page.</summary>

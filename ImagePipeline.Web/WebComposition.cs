@@ -46,7 +46,8 @@ public static class WebComposition
 
         // Pages get the app's not-found page; the API keeps its problem-details bodies.
         app.UseWhen(
-            context => UiPaths.IsPage(context.Request.Path),
+            // (Shared-album pages answer their own plain 404: the app's not-found page needs a sign-in.)
+            context => UiPaths.IsPage(context.Request.Path) && !context.Request.Path.StartsWithSegments(UiPaths.SharedAlbumPrefix),
             page => page.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseStatusCodePages();
         app.UsePipelineSecurity();

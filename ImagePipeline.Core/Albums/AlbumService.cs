@@ -165,21 +165,21 @@ public sealed class AlbumService(IDbContextFactory<PipelineDbContext> contexts, 
 
     private static async Task<List<AlbumSummary>> SummariesAsync(PipelineDbContext db, IQueryable<Album> albums, CancellationToken cancellationToken)
     {
-        var rows = await (
-            from a in albums
-            let live = db.AlbumImages.Where(ai => ai.AlbumId == a.Id && ai.Image!.TrashedAt == null).Select(ai => ai.Image!)
-            select new
-            {
-                a.Id,
-                a.Name,
-                a.CreatedAt,
-                a.UpdatedAt,
-                Count = live.Count(),
-                ChosenId = live.Where(i => i.Id == a.CoverImageId).Select(i => (Guid?)i.Id).FirstOrDefault(),
-                ChosenVersion = live.Where(i => i.Id == a.CoverImageId).Select(i => (int?)i.Version).FirstOrDefault(),
-                NewestId = live.OrderByDescending(i => i.CapturedAt ?? i.CreatedAt).ThenByDescending(i => i.Id).Select(i => (Guid?)i.Id).FirstOrDefault(),
-                NewestVersion = live.OrderByDescending(i => i.CapturedAt ?? i.CreatedAt).ThenByDescending(i => i.Id).Select(i => (int?)i.Version).FirstOrDefault(),
-            }).ToListAsync(cancellationToken);
+        var live = db.AlbumImages.Where(ai => ai.Image!.TrashedAt == null);
+        var rows = await albums.Select(a => new
+        {
+            a.Id,
+            a.Name,
+            a.CreatedAt,
+            a.UpdatedAt,
+            Count = live.Count(ai => ai.AlbumId == a.Id),
+            ChosenId = live.Where(ai => ai.AlbumId == a.Id && ai.ImageId == a.CoverImageId).Select(ai => (Guid?)ai.ImageId).FirstOrDefault(),
+            ChosenVersion = live.Where(ai => ai.AlbumId == a.Id && ai.ImageId == a.CoverImageId).Select(ai => (int?)ai.Image!.Version).FirstOrDefault(),
+            NewestId = live.Where(ai => ai.AlbumId == a.Id).OrderByDescending(ai => ai.Image!.CapturedAt ?? ai.Image!.CreatedAt).ThenByDescending(ai => ai.ImageId)
+                .Select(ai => (Guid?)ai.ImageId).FirstOrDefault(),
+            NewestVersion = live.Where(ai => ai.AlbumId == a.Id).OrderByDescending(ai => ai.Image!.CapturedAt ?? ai.Image!.CreatedAt).ThenByDescending(ai => ai.ImageId)
+                .Select(ai => (int?)ai.Image!.Version).FirstOrDefault(),
+        }).ToListAsync(cancellationToken);
         return [.. rows.OrderByDescending(r => r.UpdatedAt).Select(r => new AlbumSummary(
             r.Id, r.Name, r.Count,
             r.ChosenId ?? r.NewestId,

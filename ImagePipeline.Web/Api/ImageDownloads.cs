@@ -31,7 +31,7 @@ public sealed class ImageDownloads(ImageQueries queries, IAssetStorage storage)
         if (images.Count == 1)
         {
             var image = images[0];
-            return TypedResults.PhysicalFile(storage.GetFullPath(image.SourcePath!), image.ContentType, DownloadName(image), enableRangeProcessing: true);
+            return TypedResults.File(storage.OpenRead(image.SourcePath!), image.ContentType, DownloadName(image), enableRangeProcessing: true);
         }
 
         return new ZipResult(images, storage, $"photos-{images.Count}.zip");
@@ -66,13 +66,14 @@ public sealed class ImageDownloads(ImageQueries queries, IAssetStorage storage)
             response.ContentType = "application/zip";
             response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
             var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            await using var zip = await ZipArchive.CreateAsync(response.Body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);
+            await using var body = new PendingWriteStream(response.Body);
+            var zip = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);
             foreach (var image in images)
             {
-                FileStream source;
+                Stream source;
                 try
                 {
-                    source = new FileStream(storage.GetFullPath(image.SourcePath!), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, useAsync: true);
+                    source = storage.OpenRead(image.SourcePath!);
                 }
                 catch (FileNotFoundException)
                 {
@@ -89,10 +90,23 @@ public sealed class ImageDownloads(ImageQueries queries, IAssetStorage storage)
                         entry.LastWriteTime = new DateTimeOffset(DateTime.SpecifyKind(taken, DateTimeKind.Utc));
                     }
 
-                    await using var target = await entry.OpenAsync(cancellationToken);
-                    await source.CopyToAsync(target, 1 << 16, cancellationToken);
+                    await using (var target = await entry.OpenAsync(cancellationToken))
+                    {
+                        var buffer = new byte[1 << 16];
+                        int read;
+                        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                        {
+                            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                            await body.DrainAsync(cancellationToken); // one chunk in memory at most
+                        }
+                    }
+
+                    await body.DrainAsync(cancellationToken);
                 }
             }
+
+            await zip.DisposeAsync(); // the central directory
+            await body.DrainAsync(cancellationToken);
         }
 
         private static string UniqueName(HashSet<string> names, string name)

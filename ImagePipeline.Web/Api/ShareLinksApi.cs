@@ -101,9 +101,13 @@ public static class ShareLinksApi
             return NotFound("No such link or file.");
         }
 
-        var path = storage.GetFullPath(key);
-        var info = new FileInfo(path);
-        var etag = new EntityTagHeaderValue($"\"{kind.ToString().ToLowerInvariant()}-{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"");
+        var info = storage.GetInfo(key);
+        if (info is null)
+        {
+            return NotFound("No such link or file.");
+        }
+
+        var etag = new EntityTagHeaderValue($"\"{kind.ToString().ToLowerInvariant()}-{info.LastModifiedUtc.Ticks:x}-{info.Length:x}\"");
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         // Revalidated on every use, so a revoked link stops serving even what a browser has seen.
@@ -112,12 +116,11 @@ public static class ShareLinksApi
         if (kind == AssetKind.Original)
         {
             var download = $"{image.Id:N}{ImageDownloads.ExtensionOf(image.ContentType)}";
-            return TypedResults.PhysicalFile(path, image.ContentType, download, info.LastWriteTimeUtc, etag, enableRangeProcessing: true);
+            return TypedResults.File(storage.OpenRead(key), image.ContentType, download, info.LastModifiedUtc, etag, enableRangeProcessing: true);
         }
 
-        var contentType = key.EndsWith(".webp", StringComparison.Ordinal) ? "image/webp" : "image/jpeg";
         headers.ContentDisposition = $"inline; filename=\"{image.Id:N}-{kind.ToString().ToLowerInvariant()}{Path.GetExtension(key)}\"";
-        return TypedResults.PhysicalFile(path, contentType, lastModified: info.LastWriteTimeUtc, entityTag: etag);
+        return TypedResults.File(storage.OpenRead(key), AssetLayout.ContentTypeOf(key), lastModified: info.LastModifiedUtc, entityTag: etag);
     }
 
     private static void NoStore(HttpContext context)
