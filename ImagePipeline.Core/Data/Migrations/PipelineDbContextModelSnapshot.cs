@@ -131,6 +131,27 @@ namespace ImagePipeline.Core.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("ImagePipeline.Core.Accounts.FirstRunClaim", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("FirstRunClaims", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_FirstRunClaims_Singleton", "\"Id\" = 1");
+                        });
+                });
+
             modelBuilder.Entity("ImagePipeline.Core.Albums.Album", b =>
                 {
                     b.Property<Guid>("Id")
@@ -465,6 +486,23 @@ namespace ImagePipeline.Core.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("ShareLinks", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
