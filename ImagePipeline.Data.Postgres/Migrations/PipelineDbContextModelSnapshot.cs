@@ -136,6 +136,79 @@ namespace ImagePipeline.Data.Postgres.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("ImagePipeline.Core.Accounts.FirstRunClaim", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("FirstRunClaims", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_FirstRunClaims_Singleton", "\"Id\" = 1");
+                        });
+                });
+
+            modelBuilder.Entity("ImagePipeline.Core.Albums.Album", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CoverImageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CoverImageId");
+
+                    b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.ToTable("Albums", (string)null);
+                });
+
+            modelBuilder.Entity("ImagePipeline.Core.Albums.AlbumImage", b =>
+                {
+                    b.Property<Guid>("AlbumId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ImageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AlbumId", "ImageId");
+
+                    b.HasIndex("ImageId");
+
+                    b.ToTable("AlbumImages", (string)null);
+                });
+
             modelBuilder.Entity("ImagePipeline.Core.Images.Image", b =>
                 {
                     b.Property<Guid>("Id")
@@ -188,6 +261,11 @@ namespace ImagePipeline.Data.Postgres.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<int>("OwnerRetries")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0);
+
                     b.Property<string>("PreviewPath")
                         .HasColumnType("text");
 
@@ -207,6 +285,9 @@ namespace ImagePipeline.Data.Postgres.Migrations
                     b.Property<string>("ThumbnailPath")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("TrashedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -216,6 +297,12 @@ namespace ImagePipeline.Data.Postgres.Migrations
                         .HasColumnType("integer")
                         .HasDefaultValue(0);
 
+                    b.Property<long?>("VideoLength")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("VideoOffset")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("Width")
                         .HasColumnType("integer");
 
@@ -223,7 +310,10 @@ namespace ImagePipeline.Data.Postgres.Migrations
 
                     b.HasIndex("CreatedAt", "Id");
 
-                    b.HasIndex("OwnerId", "Sha256");
+                    b.HasIndex("OwnerId", "Sha256")
+                        .IsUnique();
+
+                    b.HasIndex("TrashedAt", "OwnerId");
 
                     b.HasIndex("OwnerId", "CreatedAt", "Id");
 
@@ -307,7 +397,8 @@ namespace ImagePipeline.Data.Postgres.Migrations
 
                     b.HasIndex("Status");
 
-                    b.HasIndex("ImageId", "Type");
+                    b.HasIndex("ImageId", "Type")
+                        .IsUnique();
 
                     b.HasIndex("Status", "LockedAt");
 
@@ -369,6 +460,39 @@ namespace ImagePipeline.Data.Postgres.Migrations
                     b.HasKey("Key");
 
                     b.ToTable("RunnerSettings", (string)null);
+                });
+
+            modelBuilder.Entity("ImagePipeline.Core.Sharing.ShareLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AlbumId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("AllowDownload")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlbumId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("ShareLinks", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -531,6 +655,31 @@ namespace ImagePipeline.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ImagePipeline.Core.Albums.Album", b =>
+                {
+                    b.HasOne("ImagePipeline.Core.Images.Image", null)
+                        .WithMany()
+                        .HasForeignKey("CoverImageId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("ImagePipeline.Core.Albums.AlbumImage", b =>
+                {
+                    b.HasOne("ImagePipeline.Core.Albums.Album", null)
+                        .WithMany("Images")
+                        .HasForeignKey("AlbumId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ImagePipeline.Core.Images.Image", "Image")
+                        .WithMany()
+                        .HasForeignKey("ImageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Image");
+                });
+
             modelBuilder.Entity("ImagePipeline.Core.Jobs.Job", b =>
                 {
                     b.HasOne("ImagePipeline.Core.Images.Image", "Image")
@@ -546,6 +695,15 @@ namespace ImagePipeline.Data.Postgres.Migrations
                     b.HasOne("ImagePipeline.Core.Jobs.Job", null)
                         .WithMany("AttemptLog")
                         .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ImagePipeline.Core.Sharing.ShareLink", b =>
+                {
+                    b.HasOne("ImagePipeline.Core.Albums.Album", null)
+                        .WithMany()
+                        .HasForeignKey("AlbumId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -599,6 +757,11 @@ namespace ImagePipeline.Data.Postgres.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ImagePipeline.Core.Albums.Album", b =>
+                {
+                    b.Navigation("Images");
                 });
 
             modelBuilder.Entity("ImagePipeline.Core.Images.Image", b =>

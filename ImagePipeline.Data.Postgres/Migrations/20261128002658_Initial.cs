@@ -68,6 +68,20 @@ namespace ImagePipeline.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FirstRunClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    ClaimedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FirstRunClaims", x => x.Id);
+                    table.CheckConstraint("CK_FirstRunClaims_Singleton", "\"Id\" = 1");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Images",
                 columns: table => new
                 {
@@ -85,12 +99,16 @@ namespace ImagePipeline.Data.Postgres.Migrations
                     Orientation = table.Column<int>(type: "integer", nullable: true),
                     OriginalPath = table.Column<string>(type: "text", nullable: true),
                     TempPath = table.Column<string>(type: "text", nullable: true),
+                    VideoOffset = table.Column<long>(type: "bigint", nullable: true),
+                    VideoLength = table.Column<long>(type: "bigint", nullable: true),
                     ThumbnailPath = table.Column<string>(type: "text", nullable: true),
                     PreviewPath = table.Column<string>(type: "text", nullable: true),
                     OwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    OwnerRetries = table.Column<int>(type: "integer", nullable: false, defaultValue: 0),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    TrashedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Version = table.Column<int>(type: "integer", nullable: false, defaultValue: 0)
                 },
                 constraints: table =>
@@ -241,6 +259,28 @@ namespace ImagePipeline.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Albums",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OwnerId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CoverImageId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Albums", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Albums_Images_CoverImageId",
+                        column: x => x.CoverImageId,
+                        principalTable: "Images",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Jobs",
                 columns: table => new
                 {
@@ -274,6 +314,53 @@ namespace ImagePipeline.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "AlbumImages",
+                columns: table => new
+                {
+                    AlbumId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ImageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AddedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlbumImages", x => new { x.AlbumId, x.ImageId });
+                    table.ForeignKey(
+                        name: "FK_AlbumImages_Albums_AlbumId",
+                        column: x => x.AlbumId,
+                        principalTable: "Albums",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AlbumImages_Images_ImageId",
+                        column: x => x.ImageId,
+                        principalTable: "Images",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ShareLinks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    AlbumId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AllowDownload = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ShareLinks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ShareLinks_Albums_AlbumId",
+                        column: x => x.AlbumId,
+                        principalTable: "Albums",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "JobAttempts",
                 columns: table => new
                 {
@@ -297,6 +384,21 @@ namespace ImagePipeline.Data.Postgres.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AlbumImages_ImageId",
+                table: "AlbumImages",
+                column: "ImageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Albums_CoverImageId",
+                table: "Albums",
+                column: "CoverImageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Albums_OwnerId_CreatedAt",
+                table: "Albums",
+                columns: new[] { "OwnerId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_Hash",
@@ -359,7 +461,8 @@ namespace ImagePipeline.Data.Postgres.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Images_OwnerId_Sha256",
                 table: "Images",
-                columns: new[] { "OwnerId", "Sha256" });
+                columns: new[] { "OwnerId", "Sha256" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Images_OwnerId_Status_CreatedAt_Id",
@@ -372,6 +475,11 @@ namespace ImagePipeline.Data.Postgres.Migrations
                 columns: new[] { "Status", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Images_TrashedAt_OwnerId",
+                table: "Images",
+                columns: new[] { "TrashedAt", "OwnerId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_JobAttempts_JobId_Number",
                 table: "JobAttempts",
                 columns: new[] { "JobId", "Number" });
@@ -379,7 +487,8 @@ namespace ImagePipeline.Data.Postgres.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Jobs_ImageId_Type",
                 table: "Jobs",
-                columns: new[] { "ImageId", "Type" });
+                columns: new[] { "ImageId", "Type" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Jobs_Status",
@@ -395,11 +504,25 @@ namespace ImagePipeline.Data.Postgres.Migrations
                 name: "IX_Jobs_Status_RunAfter",
                 table: "Jobs",
                 columns: new[] { "Status", "RunAfter" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareLinks_AlbumId",
+                table: "ShareLinks",
+                column: "AlbumId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShareLinks_TokenHash",
+                table: "ShareLinks",
+                column: "TokenHash",
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AlbumImages");
+
             migrationBuilder.DropTable(
                 name: "ApiKeys");
 
@@ -422,10 +545,16 @@ namespace ImagePipeline.Data.Postgres.Migrations
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "FirstRunClaims");
+
+            migrationBuilder.DropTable(
                 name: "JobAttempts");
 
             migrationBuilder.DropTable(
                 name: "RunnerSettings");
+
+            migrationBuilder.DropTable(
+                name: "ShareLinks");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
@@ -435,6 +564,9 @@ namespace ImagePipeline.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Jobs");
+
+            migrationBuilder.DropTable(
+                name: "Albums");
 
             migrationBuilder.DropTable(
                 name: "Images");
