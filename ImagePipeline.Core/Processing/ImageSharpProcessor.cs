@@ -76,6 +76,15 @@ public sealed class ImageSharpProcessor : IImageProcessor
         using var flat = image is Image<Rgb24> ? null : image.CloneAs<Rgb24>(ImageSharpConfiguration.Instance);
         var rgb = flat ?? (Image<Rgb24>)image;
         ColourProfile.Apply(rgb, profile);
+        if (_encoder is WebpEncoder && rgb.Metadata.IccProfile is { } kept)
+        {
+            // ImageSharp 2.1's WebP encoder writes no ICC profile: add it to the small encoded result.
+            using var encoded = new MemoryStream();
+            await rgb.SaveAsync(encoded, _encoder, cancellationToken);
+            await output.WriteAsync(WebpIcc.Embed(encoded.GetBuffer().AsSpan(0, (int)encoded.Length), kept.ToByteArray(), rgb.Width, rgb.Height), cancellationToken);
+            return new DerivedImage(rgb.Width, rgb.Height);
+        }
+
         await rgb.SaveAsync(output, _encoder, cancellationToken);
         return new DerivedImage(rgb.Width, rgb.Height);
     }

@@ -85,6 +85,31 @@ public sealed class UploadFlowTests(BrowserFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task A_HEIC_is_refused_on_the_page_before_sending_with_the_format_named()
+    {
+        var page = await fixture.NewPageAsync();
+        var uploads = 0;
+        page.Request += (_, request) => uploads += request.Url.Contains("/api/upload", StringComparison.Ordinal) ? 1 : 0;
+        await BrowserFixture.GotoInteractiveAsync(page, "/upload");
+        await Expect(page.Locator("[data-testid=drop-zone]")).ToHaveAttributeAsync("data-ready", "true");
+
+        // Named .jpg and typed image/jpeg: the page goes by the bytes, as the server does.
+        var heic = Payload("path-256x160.heic", "image/jpeg");
+        heic.Name = "IMG_0042.jpg";
+        await page.Locator("[data-testid=file-input]").SetInputFilesAsync(new[] { heic, Payload("path-256x160.avif", "image/avif") });
+
+        var items = page.Locator("[data-testid=upload-item]");
+        await Expect(items).ToHaveCountAsync(2);
+        var heicItem = items.Filter(new() { HasText = "IMG_0042.jpg" });
+        await Expect(heicItem).ToHaveAttributeAsync("data-state", "rejected");
+        await Expect(heicItem.Locator("[data-testid=upload-error]")).ToContainTextAsync("This is a HEIC photo, which is not supported yet. Export it as JPEG");
+        var avifItem = items.Filter(new() { HasText = "path-256x160.avif" });
+        await Expect(avifItem.Locator("[data-testid=upload-error]")).ToContainTextAsync("This is an AVIF image");
+        Assert.Equal(0, uploads);
+        await page.Context.CloseAsync();
+    }
+
     private static FilePayload Payload(string name, string mimeType) =>
         new() { Name = name, MimeType = mimeType, Buffer = File.ReadAllBytes(TestPaths.Image(name)) };
 }

@@ -44,8 +44,10 @@ public sealed class ColourTests
         }
     }
 
-    [Fact]
-    public async Task A_profile_that_cannot_be_converted_goes_with_the_pixels()
+    [Theory]
+    [InlineData("JPEG")]
+    [InlineData("WEBP")]
+    public async Task A_profile_that_cannot_be_converted_goes_with_the_pixels(string format)
     {
         var original = await File.ReadAllBytesAsync(TestPaths.Image("path-prophoto-800x500.jpg"));
         byte[] profile;
@@ -60,10 +62,19 @@ public sealed class ColourTests
         "A2B0"u8.CopyTo(profile.AsSpan(132 + (renamed * 12)));
         var tagged = WithIccSegment(StripIcc(original), profile);
 
-        var derived = await ResizeAsync(new ImageSharpProcessor(Options.Create(new PipelineOptions())), tagged, 200);
+        var processor = new ImageSharpProcessor(Options.Create(new PipelineOptions { Assets = new() { Format = format } }));
+        var derived = await ResizeAsync(processor, tagged, 200);
 
         using var result = SixLabors.ImageSharp.Image.Load(derived);
         Assert.Equal(profile, result.Metadata.IccProfile?.ToByteArray());
+        Assert.Equal((200, 125), (result.Width, result.Height));
+        if (format == "WEBP")
+        {
+            // libvips reads it too (a well-formed extended WebP).
+            using var vips = VipsImage.NewFromBuffer(derived);
+            Assert.Equal(profile, vips.Get("icc-profile-data") as byte[]);
+            Assert.Equal(200, vips.Width);
+        }
     }
 
     [Fact]

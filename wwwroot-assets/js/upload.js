@@ -12,7 +12,7 @@ export function init(zone, input, dotnet, parallel) {
         for (const file of list) {
             const key = `f${Date.now().toString(36)}-${seq++}`;
             files.set(key, file);
-            described.push({ key, name: file.webkitRelativePath || file.name, size: file.size, type: file.type || '' });
+            described.push({ key, name: file.webkitRelativePath || file.name, size: file.size, type: file.type || '', head: await head(file) });
         }
         if (described.length === 0) return;
         const accepted = await dotnet.invokeMethodAsync('FilesAdded', described);
@@ -49,6 +49,19 @@ function cancel(state, key) {
     if (i >= 0) queue.splice(i, 1);
     const xhr = xhrs.get(key);
     if (xhr) xhr.abort(); else { files.delete(key); state.dotnet.invokeMethodAsync('Aborted', key); }
+}
+
+// The first bytes, base64, for the component's check (the server's own file-kind table: HEIC, AVIF, RAW, PDF, video...).
+const headLength = 64;
+async function head(file) {
+    try {
+        const bytes = new Uint8Array(await file.slice(0, headLength).arrayBuffer());
+        let binary = '';
+        for (const b of bytes) binary += String.fromCharCode(b);
+        return btoa(binary);
+    } catch {
+        return null;
+    }
 }
 
 async function filesOf(dataTransfer) {
