@@ -52,4 +52,31 @@ public sealed class ProgressHubTests : IDisposable
             ["PREVIEW:PROCESSING", "image:PROCESSING", "PREVIEW:COMPLETED", "THUMBNAIL:PROCESSING", "THUMBNAIL:COMPLETED", "image:STORED"],
             events.ToArray());
     }
+
+    [Fact]
+    public async Task An_owner_receives_a_short_failure_reason_never_the_exception_text()
+    {
+        var (ownerId, key) = await _app.CreateUserAsync("hub-owner");
+        var received = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(_app.Server.BaseAddress, "/hubs/progress"), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => _app.Server.CreateHandler();
+                o.Headers["X-Api-Key"] = key;
+            })
+            .Build();
+        hub.On<JsonElement>("JobStatusChanged", e => received.TrySetResult(e));
+        await hub.StartAsync();
+        await hub.InvokeAsync("SubscribeToAll");
+
+        var publisher = (Core.Events.IPipelineEventPublisher)_app.Services.GetService(typeof(Core.Events.IPipelineEventPublisher))!;
+        await publisher.PublishAsync(
+            new Core.Events.JobStatusChangedEvent(Guid.NewGuid(), Guid.NewGuid(), Core.Jobs.JobType.Preview, Core.Jobs.JobStatus.Failed, 3,
+                "IOException: Could not find a part of the path '/var/lib/imagepipeline/data/originals/x.jpg'.", DateTime.UtcNow)
+            { OwnerId = ownerId },
+            CancellationToken.None);
+
+        var change = await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Web.Api.FailureReason.Generic, change.GetProperty("lastError").GetString());
+    }
 }

@@ -18,7 +18,11 @@ public sealed class RunningApp : IAsyncDisposable
         BaseAddress = baseAddress;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         Client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        ApiKey = apiKey;
     }
+
+    /// <summary>The bootstrap admin key the app was started with.</summary>
+    public string ApiKey { get; }
 
     public Uri BaseAddress { get; }
 
@@ -116,6 +120,14 @@ public sealed class RunningApp : IAsyncDisposable
     {
         _process.Refresh();
         return _process.WorkingSet64;
+    }
+
+    /// <summary>Peak resident memory of the process so far (<c>VmHWM</c> in /proc/&lt;pid&gt;/status).</summary>
+    public long PeakResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var kilobytes = long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        return kilobytes * 1024;
     }
 
     public async ValueTask DisposeAsync()

@@ -77,6 +77,35 @@ public sealed class DecodeBoundsTests : IDisposable
     }
 
     [Fact]
+    public void An_animated_webp_counts_every_frame_because_imagesharp_decodes_them_all()
+    {
+        // RIFF/WEBP with a VP8X canvas of 10000 × 10000 and two ANMF frames: 2 × 400 MB decoded.
+        using var webp = new MemoryStream();
+        void Chunk(string type, byte[] data)
+        {
+            webp.Write(System.Text.Encoding.ASCII.GetBytes(type));
+            webp.Write(BitConverter.GetBytes((uint)data.Length));
+            webp.Write(data);
+        }
+
+        webp.Write("RIFF\0\0\0\0WEBP"u8);
+        byte[] vp8x = [0x02, 0, 0, 0, .. Int24(9_999), .. Int24(9_999)];
+        Chunk("VP8X", vp8x);
+        Chunk("ANIM", new byte[6]);
+        Chunk("ANMF", new byte[16]);
+        Chunk("ANMF", new byte[16]);
+        var bytes = webp.ToArray();
+        BitConverter.GetBytes((uint)(bytes.Length - 8)).CopyTo(bytes, 4);
+        var path = Save("animated.webp", bytes);
+
+        var refused = Assert.Throws<UploadRejectedException>(() => ImageInspector.Inspect(path, MaxPixels));
+
+        Assert.Contains("would take", refused.Message, StringComparison.Ordinal);
+
+        static byte[] Int24(int value) => [(byte)value, (byte)(value >> 8), (byte)(value >> 16)];
+    }
+
+    [Fact]
     public void The_app_decodes_only_the_first_gif_frame_and_tiff_page()
     {
         using var gif = SixLabors.ImageSharp.Image.Load(ImageSharpConfiguration.Instance, TestImages.GifTinyFrames(50, 40, 8));

@@ -3,7 +3,7 @@ using ImagePipeline.Bench;
 using ImagePipeline.Bench.Measurement;
 using ImagePipeline.Bench.Processing;
 
-// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|api|e2e|ui [--runs N] [--keep DIR]
+// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|api|e2e|ui [--runs N] [--keep DIR]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args is [MemoryProbe.Command, var engine])
@@ -13,9 +13,9 @@ if (args is [MemoryProbe.Command, var engine])
 
 var what = args.FirstOrDefault() ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
-if (runs < 5 || what is not ("all" or "processing" or "queue" or "api" or "e2e" or "ui"))
+if (runs < 5 || what is not ("all" or "processing" or "queue" or "sync" or "api" or "e2e" or "ui"))
 {
-    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|api|e2e|ui [--runs N (≥5)] [--keep DIR]");
+    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|api|e2e|ui [--runs N (≥5)] [--keep DIR]");
     return 2;
 }
 
@@ -36,6 +36,11 @@ try
     if (what is "all" or "queue")
     {
         await new ImagePipeline.Bench.Queue.QueueBenchmark(runs, outputRoot).RunAsync(report);
+    }
+
+    if (what is "all" or "sync")
+    {
+        await new ImagePipeline.Bench.Queue.SyncBenchmark(runs, outputRoot).RunAsync(report);
     }
 
     if (what is "all" or "api")
