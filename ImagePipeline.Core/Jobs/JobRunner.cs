@@ -27,20 +27,33 @@ public sealed partial class JobRunner(
 {
     private readonly RunnerSignal _signal = new();
     private int _draining;
+    private int _wakePending;
 
-    /// <summary>Runs one drain. Concurrent calls on the same runner return at once (the running drain picks the work up).</summary>
+    /// <summary>
+    /// Runs one drain. A call while a drain runs hands its work to that drain and returns at once: it rings the drain's
+    /// doorbell and leaves a pending mark, which the drain takes up even if the call came as it was finishing — no wake-up is lost.
+    /// </summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _wakePending, 1);
         if (Interlocked.Exchange(ref _draining, 1) == 1)
         {
             _signal.Ring();
             return;
         }
 
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-            var ran = await DrainCoreAsync(stopping.Token);
+            var ran = 0;
+            do
+            {
+                // This pass sees everything committed before the mark was cleared.
+                Volatile.Write(ref _wakePending, 0);
+                ran += await DrainCoreAsync(stopping.Token);
+            }
+            while (Volatile.Read(ref _wakePending) == 1 && !stopping.IsCancellationRequested);
+
             if (ran > 0)
             {
                 // The queue is empty: hand the decode buffers of this batch back to the OS instead of idling on them.
@@ -50,6 +63,12 @@ public sealed partial class JobRunner(
         finally
         {
             Volatile.Write(ref _draining, 0);
+        }
+
+        // A call that found this drain busy just before it let go: take its work up now.
+        if (Volatile.Read(ref _wakePending) == 1 && !stopping.IsCancellationRequested)
+        {
+            await DrainAsync(cancellationToken);
         }
     }
 

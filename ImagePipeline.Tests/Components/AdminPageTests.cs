@@ -50,6 +50,21 @@ public sealed class AdminPageTests : ComponentTestHost
         Assert.Equal("1", Count(cut, JobStatus.Pending));
     }
 
+    [Fact]
+    public void Originals_kept_in_lost_and_found_are_listed_and_the_section_is_absent_without_them()
+    {
+        Render<MudPopoverProvider>();
+        Assert.Empty(Render<AdminPage>().FindAll("[data-testid=lost-and-found]"));
+
+        var folder = Path.Combine(App.DataDirectory, "lost+found");
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "0195f1c2a3b44c5d8e9f0a1b2c3d4e5f.jpg"), new byte[2048]);
+
+        var cut = Render<AdminPage>();
+        var section = cut.WaitForElement("[data-testid=lost-and-found]", Patience);
+        Assert.Contains("lost+found/0195f1c2a3b44c5d8e9f0a1b2c3d4e5f.jpg", section.TextContent, StringComparison.Ordinal);
+    }
+
     private static string? Count(IRenderedComponent<AdminPage> cut, JobStatus status) =>
         cut.Find($"[data-testid=count-{status.ToString().ToLowerInvariant()}]").GetAttribute("data-count");
 }

@@ -4,6 +4,7 @@ using ImagePipeline.Core.Images;
 using ImagePipeline.Core.Jobs;
 using ImagePipeline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace ImagePipeline.Tests.Data;
 
@@ -92,5 +93,47 @@ public sealed class MigrationTests : IDisposable
 
             await Task.Delay(100);
         }
+    }
+    [Fact]
+    public async Task Phase5_removes_older_duplicate_jobs_keeps_every_image_and_makes_both_indexes_unique()
+    {
+        var dbPath = Path.Combine(_data, "pipeline.db");
+        var options = new DbContextOptionsBuilder<Core.Data.PipelineDbContext>().UseSqlite($"Data Source={dbPath};Pooling=False").Options;
+        await using (var phase4 = new Core.Data.PipelineDbContext(options))
+        {
+            await phase4.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync("20261126141451_Phase4ImageListIndexes");
+            await phase4.Database.ExecuteSqlRawAsync("""
+                INSERT INTO Images (Id, FileName, ContentType, Size, Width, Height, OriginalPath, Sha256, OwnerId, Status, CreatedAt, UpdatedAt) VALUES
+                  ('AAAAAAAA-0000-0000-0000-000000000001', 'first.jpg', 'image/jpeg', 1, 1, 1, 'originals/a1.jpg', 'same', 'alice', 'FAILED', '2026-01-01 10:00:00', '2026-01-01 10:00:00'),
+                  ('AAAAAAAA-0000-0000-0000-000000000002', 'again.jpg', 'image/jpeg', 1, 1, 1, 'originals/a2.jpg', 'same', 'alice', 'STORED', '2026-01-02 10:00:00', '2026-01-02 10:00:00'),
+                  ('AAAAAAAA-0000-0000-0000-000000000003', 'bobs.jpg', 'image/jpeg', 1, 1, 1, 'originals/a3.jpg', 'same', 'bob', 'STORED', '2026-01-03 10:00:00', '2026-01-03 10:00:00');
+                INSERT INTO Jobs (Id, ImageId, Type, Status, Attempts, MaxAttempts, LastError, RunAfter, CreatedAt, UpdatedAt) VALUES
+                  ('BBBBBBBB-0000-0000-0000-000000000001', 'AAAAAAAA-0000-0000-0000-000000000001', 'PREVIEW', 'FAILED', 3, 3, 'IOException: disk full', '2026-01-01 10:00:00', '2026-01-01 10:00:00', '2026-01-01 10:00:00'),
+                  ('BBBBBBBB-0000-0000-0000-000000000002', 'AAAAAAAA-0000-0000-0000-000000000001', 'PREVIEW', 'COMPLETED', 1, 3, NULL, '2026-01-05 10:00:00', '2026-01-05 10:00:00', '2026-01-05 10:00:00'),
+                  ('BBBBBBBB-0000-0000-0000-000000000003', 'AAAAAAAA-0000-0000-0000-000000000001', 'THUMBNAIL', 'COMPLETED', 1, 3, NULL, '2026-01-01 10:00:00', '2026-01-01 10:00:00', '2026-01-01 10:00:00');
+                INSERT INTO JobAttempts (JobId, Number, RunnerId, StartedAt, Outcome) VALUES
+                  ('BBBBBBBB-0000-0000-0000-000000000001', 1, 'old-runner', '2026-01-01 10:00:00', 'FAILED');
+                """);
+        }
+
+        using var app = new PipelineAppFactory(new Dictionary<string, string?> { ["Pipeline:Runner:Enabled"] = "false" }, _data);
+        _ = app.CreateClient(); // starts the app: backup, then migrations
+
+        await using var db = app.CreateDbContext();
+        var jobs = await db.Jobs.OrderBy(j => j.Id).ToListAsync();
+        Assert.Equal(["BBBBBBBB-0000-0000-0000-000000000002", "BBBBBBBB-0000-0000-0000-000000000003"], jobs.Select(j => j.Id.ToString().ToUpperInvariant()));
+        Assert.Equal(0, await db.JobAttempts.CountAsync());
+        var images = await db.Images.OrderBy(i => i.CreatedAt).ToListAsync();
+        Assert.Equal(3, images.Count);
+        Assert.Equal(["same", null, "same"], images.Select(i => i.Sha256));
+        Assert.Equal(ImageStatus.Stored, images[0].Status); // its FAILED job was the older duplicate
+        Assert.All(images, i => Assert.Equal(0, i.OwnerRetries));
+
+        db.Jobs.Add(new Job { Id = Guid.NewGuid(), ImageId = images[0].Id, Type = JobType.Preview });
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        db.ChangeTracker.Clear();
+        var duplicate = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() =>
+            db.Images.Where(i => i.Sha256 == null).ExecuteUpdateAsync(s => s.SetProperty(i => i.Sha256, "same")));
+        Assert.True(Core.Data.UniqueViolation.Is(duplicate));
     }
 }
