@@ -66,6 +66,7 @@ public static class WebComposition
         api.MapAlbumsApi();
         // Open to anyone holding a share link's token: that album's photos and nothing else.
         api.MapPublicShareApi();
+        app.MapSharePage();
         api.MapGroup("/admin").RequireAuthorization(SecurityComposition.AdminPolicy).MapAdminJobsApi();
         app.MapHub<ProgressHub>(ProgressHub.Path).RequireAuthorization();
 

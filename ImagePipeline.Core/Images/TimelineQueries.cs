@@ -3,42 +3,40 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ImagePipeline.Core.Images;
 
-/// <summary>The timeline: every photo of a viewer that is not in the trash, newest taken first, in one light query.</summary>
+/// <summary>
+/// Reads for the timeline and the trash page: every photo of a viewer in one query (a circuit lays them out and renders
+/// only what is in view). Each read takes its own short-lived context, so a long-lived circuit can call it any time.
+/// </summary>
 public sealed class TimelineQueries(IDbContextFactory<PipelineDbContext> contexts)
 {
-    public async Task<IReadOnlyList<TimelineEntry>> ListAsync(Viewer viewer, ImageStatus? status, CancellationToken cancellationToken)
+    /// <summary>The library (not trashed), newest taken first: EXIF capture time, else upload time.</summary>
+    public async Task<IReadOnlyList<Image>> ListAsync(Viewer viewer, ImageStatus? status, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Images.AsNoTracking().Where(i => i.TrashedAt == null);
-        if (!viewer.IsAdmin)
-        {
-            query = query.Where(i => i.OwnerId == viewer.UserId);
-        }
-
+        var query = Visible(db, viewer).Where(i => i.TrashedAt == null);
         if (status is { } s)
         {
             query = query.Where(i => i.Status == s);
         }
 
-        return await query
-            .OrderByDescending(i => i.CapturedAt ?? i.CreatedAt).ThenByDescending(i => i.Id)
-            .Select(i => new TimelineEntry(i.Id, i.CapturedAt ?? i.CreatedAt, i.Status, i.OriginalFileName, i.Version, i.ThumbnailPath != null, i.PreviewPath != null, null))
-            .ToListAsync(cancellationToken);
+        return await query.OrderByDescending(i => i.CapturedAt ?? i.CreatedAt).ThenByDescending(i => i.Id).ToListAsync(cancellationToken);
     }
 
-    /// <summary>The viewer's trash, most recently trashed first.</summary>
-    public async Task<IReadOnlyList<TimelineEntry>> TrashAsync(Viewer viewer, CancellationToken cancellationToken)
+    /// <summary>The trash, most recently trashed first.</summary>
+    public async Task<IReadOnlyList<Image>> TrashAsync(Viewer viewer, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Images.AsNoTracking().Where(i => i.TrashedAt != null);
-        if (!viewer.IsAdmin)
-        {
-            query = query.Where(i => i.OwnerId == viewer.UserId);
-        }
-
-        return await query
-            .OrderByDescending(i => i.TrashedAt).ThenByDescending(i => i.Id)
-            .Select(i => new TimelineEntry(i.Id, i.CapturedAt ?? i.CreatedAt, i.Status, i.OriginalFileName, i.Version, i.ThumbnailPath != null, i.PreviewPath != null, i.TrashedAt))
-            .ToListAsync(cancellationToken);
+        return await Visible(db, viewer).Where(i => i.TrashedAt != null)
+            .OrderByDescending(i => i.TrashedAt).ThenByDescending(i => i.Id).ToListAsync(cancellationToken);
     }
+
+    /// <summary>One photo the viewer can see (trashed or not), or null.</summary>
+    public async Task<Image?> FindAsync(Viewer viewer, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await Visible(db, viewer).FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+    }
+
+    private static IQueryable<Image> Visible(PipelineDbContext db, Viewer viewer) =>
+        viewer.IsAdmin ? db.Images.AsNoTracking() : db.Images.AsNoTracking().Where(i => i.OwnerId == viewer.UserId);
 }

@@ -8,7 +8,7 @@ namespace ImagePipeline.Tests.Browser;
 public sealed class GalleryViewerTests(BrowserFixture fixture)
 {
     [Fact]
-    public async Task The_viewer_moves_with_the_arrow_keys_closes_on_escape_and_deletes_after_confirmation()
+    public async Task The_viewer_moves_with_the_arrow_keys_closes_on_escape_and_moves_to_the_trash()
     {
         var ids = new List<Guid>();
         foreach (var name in new[] { "exif-landscape_5.jpg", "exif-landscape_6.jpg" })
@@ -42,15 +42,13 @@ public sealed class GalleryViewerTests(BrowserFixture fixture)
         await Expect(viewer).ToHaveCountAsync(0);
 
         await page.Locator($"[data-testid=gallery-tile][data-image-id='{older}']").ClickAsync();
-        await viewer.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
-        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Delete this image?" });
-        await Expect(dialog).ToBeVisibleAsync();
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await viewer.GetByRole(AriaRole.Button, new() { Name = "Move to trash" }).ClickAsync();
 
         await Expect(page.Locator($"[data-testid=gallery-tile][data-image-id='{older}']")).ToHaveCountAsync(0);
         await Expect(page.Locator($"[data-testid=gallery-tile][data-image-id='{newest}']")).ToHaveCountAsync(1);
-        using var gone = await fixture.App.Api.GetAsync($"/api/images/{older}");
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+        // In the trash, not gone: restorable until the retention passes.
+        var trashed = await fixture.App.Api.GetStringAsync("/api/images?trashed=true&pageSize=500");
+        Assert.Contains(older.ToString(), trashed, StringComparison.Ordinal);
         await page.Context.CloseAsync();
     }
 }

@@ -33,6 +33,20 @@ public static class ShareLinksApi
         return api;
     }
 
+    /// <summary><c>GET /s/{token}</c>: the shared album as one plain HTML page (no app shell, no script), or a 404 page.</summary>
+    public static IEndpointConventionBuilder MapSharePage(this IEndpointRouteBuilder app) =>
+        app.MapGet("/s/{token}", async (string token, HttpContext context, ShareLinkService links, CancellationToken cancellationToken) =>
+        {
+            NoStore(context);
+            var shared = await links.ResolveAsync(token, cancellationToken);
+            var images = shared is null ? [] : (await links.ImagesAsync(shared, cancellationToken)).Select(i => ToShared(i, token, shared.AllowDownload)).ToList();
+            var parameters = new Dictionary<string, object?> { ["Token"] = token, ["Album"] = shared, ["Images"] = images };
+            return new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<Components.Gallery.SharedAlbumView>(parameters)
+            {
+                StatusCode = shared is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK,
+            };
+        }).AllowAnonymous().ExcludeFromDescription();
+
     public static string FileUrl(string token, Guid imageId, string kind) => $"/api/share/{token}/images/{imageId}/{kind}";
 
     public static SharedImageDto ToShared(Image image, string token, bool allowDownload) => new(
