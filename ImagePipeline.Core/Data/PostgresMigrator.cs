@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -31,7 +33,10 @@ internal static partial class PostgresMigrator
 
         try
         {
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            // A new database has no history table yet: everything is pending (and EF logs no failed query for it).
+            var pending = await db.GetService<IHistoryRepository>().ExistsAsync(cancellationToken)
+                ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList()
+                : db.Database.GetMigrations().ToList();
             if (pending.Count > 0)
             {
                 await db.Database.MigrateAsync(cancellationToken);

@@ -24,7 +24,8 @@ public sealed class MultiInstanceTests(PublishedBinaryFixture binary, ITestOutpu
     {
         await using var deployment = new ScaleOutDeployment(binary, "webworker");
         var web = await deployment.StartAsync("Web");
-        var worker = await deployment.StartAsync("Worker");
+        // The Worker polls every 30 minutes: every upload must reach it through the wake-up across instances (Redis).
+        var worker = await deployment.StartAsync("Worker", new Dictionary<string, string> { ["Pipeline__Runner__PollInterval"] = "00:30:00" });
 
         // A Worker answers /health and nothing else.
         using (var page = await worker.Client.GetAsync("api/images"))
@@ -79,6 +80,34 @@ public sealed class MultiInstanceTests(PublishedBinaryFixture binary, ITestOutpu
         var job = jobs[0].Id;
         var detail = await web.Client.GetFromJsonAsync<JsonElement>($"api/admin/jobs/{job}");
         Assert.Contains(detail.EnumerateObject(), p => p.Value.ToString().Contains($":{worker.ProcessId}:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_Redis_an_upload_on_the_Web_instance_wakes_the_Worker_through_PostgreSQL_NOTIFY()
+    {
+        await using var deployment = new ScaleOutDeployment(binary, "notify", redis: false);
+        var web = await deployment.StartAsync("Web");
+        // The Worker's first poll runs at start; after that only a wake-up brings it back within the test.
+        var worker = await deployment.StartAsync("Worker", new Dictionary<string, string> { ["Pipeline__Runner__PollInterval"] = "00:30:00" });
+        using (var health = await web.Client.GetAsync("health"))
+        {
+            Assert.DoesNotContain("redis", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await PipelineApiClient.UploadNewAsync(web.Client, ScaleOutDeployment.TinyImage(16_000 + i), $"notify-{i}.png", CancellationToken.None));
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.Equal("STORED", await PipelineApiClient.WaitForStatusAsync(web.Client, id, Patience, CancellationToken.None, "STORED", "FAILED"));
+        }
+
+        var attempts = await deployment.AttemptsAsync();
+        Assert.Equal(10, attempts.Count);
+        Assert.All(attempts, a => Assert.True(ScaleOutDeployment.RanOn(a.RunnerId, worker)));
     }
 
     [Fact]

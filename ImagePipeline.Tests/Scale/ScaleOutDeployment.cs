@@ -13,8 +13,11 @@ public sealed class ScaleOutDeployment : IAsyncDisposable
     private readonly List<RunningApp> _apps = [];
     private readonly string _folder;
 
-    public ScaleOutDeployment(PublishedBinaryFixture binary, string tag)
+    private readonly bool _redis;
+
+    public ScaleOutDeployment(PublishedBinaryFixture binary, string tag, bool redis = true)
     {
+        _redis = redis;
         _folder = binary.NewInstallFolder();
         DataDirectory = Path.Combine(_folder, "shared-data");
         ConnectionString = ScaleServices.NewDatabaseConnectionString(tag);
@@ -23,6 +26,9 @@ public sealed class ScaleOutDeployment : IAsyncDisposable
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>The published binary in this deployment's install folder (for operator commands).</summary>
+    public string BinaryPath => Path.Combine(_folder, "ImagePipeline.Web");
 
     public string ConnectionString { get; }
 
@@ -35,7 +41,7 @@ public sealed class ScaleOutDeployment : IAsyncDisposable
             ["Pipeline__Role"] = role,
             ["Pipeline__Database__Provider"] = "Postgres",
             ["ConnectionStrings__Pipeline"] = ConnectionString,
-            ["ConnectionStrings__Redis"] = ScaleServices.Redis,
+            ["ConnectionStrings__Redis"] = _redis ? ScaleServices.Redis : "",
             ["Pipeline__Redis__ChannelPrefix"] = ChannelPrefix,
             ["Pipeline__DataDirectory"] = DataDirectory,
             // A long poll interval: work must reach the other instances through the wake-up, not the next poll.

@@ -46,6 +46,8 @@ public static class OperatorCommands
             throw new InvalidOperationException("Usage: backup <file.tar>");
         }
 
+        RequireSqlite(services, "backup");
+
         var database = DatabasePath(services);
         if (!File.Exists(database))
         {
@@ -65,6 +67,8 @@ public static class OperatorCommands
         {
             throw new InvalidOperationException("Usage: restore <file.tar> --data-dir <empty folder>");
         }
+
+        RequireSqlite(services, "restore");
 
         var dataDirectory = services.GetRequiredService<IOptions<PipelineOptions>>().Value.DataDirectoryFullPath;
         var count = await BackupArchive.RestoreAsync(archive, dataDirectory, cancellationToken);
@@ -103,5 +107,20 @@ public static class OperatorCommands
     }
 
     private static string DatabasePath(IServiceProvider services) =>
-        new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString(services)).DataSource;
+        IsPostgres(services)
+            ? $"PostgreSQL database {new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString(services)).Database}"
+            : new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString(services)).DataSource;
+
+    private static bool IsPostgres(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<PipelineOptions>>().Value.Database.Provider == DatabaseProvider.Postgres;
+
+    /// <summary>backup/restore pack the SQLite file with the data directory; PostgreSQL has its own tools.</summary>
+    private static void RequireSqlite(IServiceProvider services, string verb)
+    {
+        if (IsPostgres(services))
+        {
+            throw new InvalidOperationException(
+                $"'{verb}' works on the SQLite database only. With PostgreSQL back up the database with pg_dump and the data directory with your file tools (README \"Scaling out\").");
+        }
+    }
 }

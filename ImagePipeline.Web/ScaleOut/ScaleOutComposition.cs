@@ -38,6 +38,14 @@ public static class ScaleOutComposition
         var redis = configuration.GetConnectionString(RedisConnectionName);
         if (string.IsNullOrWhiteSpace(redis))
         {
+            if (provider == DatabaseProvider.Postgres)
+            {
+                // No Redis: wake-ups across instances through PostgreSQL LISTEN/NOTIFY (events stay per instance).
+                services.AddSingleton<PostgresWakeupListener>();
+                Decorate<IRunnerWakeup>(services, (sp, inner) => ActivatorUtilities.CreateInstance<PostgresRunnerWakeup>(sp, inner));
+                services.AddHostedService(sp => sp.GetRequiredService<PostgresWakeupListener>());
+            }
+
             return builder;
         }
 

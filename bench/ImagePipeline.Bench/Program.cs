@@ -3,7 +3,8 @@ using ImagePipeline.Bench;
 using ImagePipeline.Bench.Measurement;
 using ImagePipeline.Bench.Processing;
 
-// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|api|e2e|ui [--runs N] [--keep DIR]
+// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|queue-postgres|api|e2e|ui [--runs N] [--keep DIR]
+//   queue-postgres: the claim on PostgreSQL (IMAGEPIPELINE_BENCH_POSTGRES = an Npgsql connection string without a database)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args is [MemoryProbe.Command, var engine])
@@ -13,9 +14,9 @@ if (args is [MemoryProbe.Command, var engine])
 
 var what = args.FirstOrDefault() ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
-if (runs < 5 || what is not ("all" or "processing" or "queue" or "sync" or "api" or "e2e" or "ui"))
+if (runs < 5 || what is not ("all" or "processing" or "queue" or "sync" or "queue-postgres" or "api" or "e2e" or "ui"))
 {
-    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|api|e2e|ui [--runs N (≥5)] [--keep DIR]");
+    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|queue-postgres|api|e2e|ui [--runs N (≥5)] [--keep DIR]");
     return 2;
 }
 
@@ -41,6 +42,11 @@ try
     if (what is "all" or "sync")
     {
         await new ImagePipeline.Bench.Queue.SyncBenchmark(runs, outputRoot).RunAsync(report);
+    }
+
+    if (what is "queue-postgres")
+    {
+        await new ImagePipeline.Bench.Queue.PostgresQueueBenchmark(runs, outputRoot).RunAsync(report);
     }
 
     if (what is "all" or "api")

@@ -26,14 +26,20 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(Directory, "pipeline.db");
 
-    public static async Task<BenchDatabase> CreateAsync(string root, string name)
+    public static async Task<BenchDatabase> CreateAsync(string root, string name, IDictionary<string, string?>? settings = null)
     {
         var directory = System.IO.Directory.CreateDirectory(Path.Combine(root, name)).FullName;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["Pipeline:DataDirectory"] = directory,
             ["Pipeline:Runner:Enabled"] = "false",
-        }).Build();
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection().AddLogging().AddImagePipeline(configuration).BuildServiceProvider();
         await services.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None);
         return new BenchDatabase(services, directory);
