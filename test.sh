@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what the tests need (Debian's Chromium for the
-# browser tests, postgresql and redis-server for the scale-out tests, NuGet packages), builds, runs every test,
+# browser tests, strace, postgresql and redis-server for the scale-out tests, NuGet packages), builds, runs every test,
 # and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Debian's chromium for the browser tests..."
+# Debian packages the tests use: chromium (browser tests), strace (the durability test watches the app's fsyncs).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v strace >/dev/null 2>&1 || missing+=(strace)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing Debian's ${missing[*]} for the tests..."
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null || {
-    echo "Could not install chromium"; exit 1; }
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null || {
+    echo "Could not install ${missing[*]}"; exit 1; }
 fi
 
 # PostgreSQL and Redis for the scale-out tests (ImagePipeline.Tests/Scale): started here, stopped on exit.
