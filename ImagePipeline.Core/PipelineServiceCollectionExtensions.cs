@@ -1,6 +1,7 @@
 using ImagePipeline.Core.Accounts;
 using ImagePipeline.Core.Configuration;
 using ImagePipeline.Core.Data;
+using ImagePipeline.Core.Diagnostics;
 using ImagePipeline.Core.Events;
 using ImagePipeline.Core.Images;
 using ImagePipeline.Core.Jobs;
@@ -56,6 +57,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobAdmin>();
         services.AddSingleton<JobQueries>();
+        services.AddMetrics();
+        services.AddSingleton<PipelineMetrics>();
 
         services.AddSingleton<IJobHandler, PreviewJobHandler>();
         services.AddSingleton<IJobHandler, ThumbnailJobHandler>();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ImagePipeline.Core.Configuration;
 using ImagePipeline.Core.Data;
+using ImagePipeline.Core.Diagnostics;
 using ImagePipeline.Core.Events;
 using ImagePipeline.Core.Jobs;
 using ImagePipeline.Core.Storage;
@@ -21,6 +22,7 @@ public sealed partial class ImageIntake(
     JobFactory jobs,
     IPipelineEventPublisher events,
     IRunnerWakeup wakeup,
+    PipelineMetrics metrics,
     IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<ImageIntake> logger)
@@ -37,6 +39,7 @@ public sealed partial class ImageIntake(
         if (existing is not null)
         {
             LogDuplicate(logger, existing.Id);
+            metrics.Uploaded(duplicate: true);
             return new IntakeResult(existing, Duplicate: true);
         }
 
@@ -83,6 +86,7 @@ public sealed partial class ImageIntake(
         }
 
         LogIngested(logger, image.Id, facts.Format, facts.Width, facts.Height, size);
+        metrics.Uploaded(duplicate: false);
         await events.PublishAsync(new ImageStatusChangedEvent(image.Id, image.Status, image.UpdatedAt) { OwnerId = ownerId }, CancellationToken.None);
         foreach (var job in newJobs)
         {

@@ -44,6 +44,15 @@ public sealed class JobQueries(IDbContextFactory<PipelineDbContext> contexts)
             .Include(j => j.Image).FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
     }
 
+    /// <summary>PENDING and PROCESSING counts, read synchronously (for an observable gauge).</summary>
+    public IReadOnlyDictionary<JobStatus, int> OpenCounts()
+    {
+        using var db = contexts.CreateDbContext();
+        var counts = db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Pending || j.Status == JobStatus.Processing)
+            .GroupBy(j => j.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToList();
+        return new[] { JobStatus.Pending, JobStatus.Processing }.ToDictionary(s => s, s => counts.FirstOrDefault(c => c.Status == s)?.Count ?? 0);
+    }
+
     private static async Task<IReadOnlyDictionary<JobStatus, int>> CountsAsync(PipelineDbContext db, CancellationToken cancellationToken)
     {
         var counts = await db.Jobs.AsNoTracking().GroupBy(j => j.Status).Select(g => new { Status = g.Key, Count = g.Count() })

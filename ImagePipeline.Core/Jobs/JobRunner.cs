@@ -1,5 +1,6 @@
 using ImagePipeline.Core.Configuration;
 using ImagePipeline.Core.Data;
+using ImagePipeline.Core.Diagnostics;
 using ImagePipeline.Core.Events;
 using ImagePipeline.Core.Processing;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,7 @@ public sealed partial class JobRunner(
     IOptions<PipelineOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    PipelineMetrics metrics,
     ILogger<JobRunner> logger)
 {
     private int _draining;
@@ -163,6 +165,7 @@ public sealed partial class JobRunner(
             }
         }
 
+        metrics.JobFinished(job, result);
         if (result is null)
         {
             LogLeaseLost(logger, job.Id, claim.RunnerId);

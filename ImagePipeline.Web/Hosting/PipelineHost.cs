@@ -54,6 +54,8 @@ public static class PipelineHost
             ContentRootPath = IsSingleFile ? AppContext.BaseDirectory : null,
         });
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = BuiltInDefaults() });
+        // Under systemd (Type=notify): readiness and stopping notifications, journald-friendly console logs. Elsewhere a no-op.
+        builder.Services.AddSystemd();
         return builder;
     }
 
