@@ -26,8 +26,9 @@ public sealed class JobQueries(IDbContextFactory<PipelineDbContext> contexts)
         }
 
         var total = await query.CountAsync(cancellationToken);
+        // With the image, so a row can show what people recognise (file name, thumbnail) rather than an id.
         var items = await query.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+            .Skip((page - 1) * pageSize).Take(pageSize).Include(j => j.Image).ToListAsync(cancellationToken);
         return new JobPage(items, total, await CountsAsync(db, cancellationToken));
     }
 
