@@ -21,7 +21,7 @@ public static class PipelineHost
         switch (command.Verb)
         {
             case HostCommand.Help:
-                await Console.Out.WriteLineAsync(Usage.Text);
+                await Console.Out.WriteLineAsync(command.HelpText);
                 return 0;
             case HostCommand.Version:
                 await Console.Out.WriteLineAsync($"ImagePipeline {Usage.Version}");
