@@ -1,6 +1,7 @@
 using ImagePipeline.Core.Accounts;
 using ImagePipeline.Core.Configuration;
 using ImagePipeline.Core.Data;
+using ImagePipeline.Core.Diagnostics;
 using ImagePipeline.Core.Events;
 using ImagePipeline.Core.Images;
 using ImagePipeline.Core.Jobs;
@@ -66,6 +67,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobAdmin>();
         services.AddSingleton<JobQueries>();
+        services.AddMetrics();
+        services.AddSingleton<PipelineMetrics>();
 
         services.AddSingleton<DecodeMemoryBudget>();
         services.AddSingleton<IJobHandler, PreviewJobHandler>();

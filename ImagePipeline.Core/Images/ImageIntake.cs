@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ImagePipeline.Core.Configuration;
 using ImagePipeline.Core.Data;
+using ImagePipeline.Core.Diagnostics;
 using ImagePipeline.Core.Events;
 using ImagePipeline.Core.Jobs;
 using ImagePipeline.Core.Storage;
@@ -21,6 +22,7 @@ public sealed partial class ImageIntake(
     JobFactory jobs,
     IPipelineEventPublisher events,
     IRunnerWakeup wakeup,
+    PipelineMetrics metrics,
     IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<ImageIntake> logger)
@@ -37,6 +39,7 @@ public sealed partial class ImageIntake(
         if (existing is not null)
         {
             LogDuplicate(logger, existing.Id);
+            metrics.Uploaded(duplicate: true);
             return new IntakeResult(existing, Duplicate: true);
         }
 
@@ -96,6 +99,7 @@ public sealed partial class ImageIntake(
         }
 
         LogIngested(logger, image.Id, facts.Format, facts.Width, facts.Height, size);
+        metrics.Uploaded(duplicate: false);
         // The new image first, then its queued jobs.
         await events.PublishAsync(new ChangeSet(null, ImageStatusChangedEvent.Of(image)), CancellationToken.None);
         await events.PublishAsync(new ChangeSet([.. newJobs.Select(job => JobStatusChangedEvent.Of(job, ownerId, job.UpdatedAt))], []), CancellationToken.None);

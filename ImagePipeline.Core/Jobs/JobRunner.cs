@@ -1,4 +1,5 @@
 using ImagePipeline.Core.Configuration;
+using ImagePipeline.Core.Diagnostics;
 using ImagePipeline.Core.Events;
 using ImagePipeline.Core.Processing;
 using ImagePipeline.Core.Storage;
@@ -23,6 +24,7 @@ public sealed partial class JobRunner(
     IOptions<PipelineOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    PipelineMetrics metrics,
     ILogger<JobRunner> logger)
 {
     private readonly RunnerSignal _signal = new();
@@ -193,6 +195,7 @@ public sealed partial class JobRunner(
             }
         }
 
+        metrics.JobFinished(job, result);
         if (result is null)
         {
             LogLeaseLost(logger, job.Id, claim.RunnerId);

@@ -65,6 +65,27 @@ public sealed class AdminPageTests : ComponentTestHost
         Assert.Contains("lost+found/0195f1c2a3b44c5d8e9f0a1b2c3d4e5f.jpg", section.TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Each_row_shows_its_image_by_thumbnail_and_file_name_and_links_to_it()
+    {
+        Render<MudPopoverProvider>();
+        var cut = Render<AdminPage>();
+        var upload = await UploadAsync(Photo(), "harbour at dusk.jpg");
+        cut.WaitForAssertion(() => Assert.Equal("2", Count(cut, JobStatus.Completed)), Patience);
+
+        cut.WaitForAssertion(() =>
+        {
+            var images = cut.FindAll("[data-testid=job-image]");
+            Assert.Equal(2, images.Count);
+            Assert.All(images, image =>
+            {
+                Assert.Equal($"/?image={upload.ImageId}", image.GetAttribute("href"));
+                Assert.Equal("harbour at dusk.jpg", image.TextContent.Trim());
+                Assert.StartsWith($"/api/images/{upload.ImageId}/thumbnail", image.QuerySelector("img")?.GetAttribute("src"), StringComparison.Ordinal);
+            });
+        }, Patience);
+    }
+
     private static string? Count(IRenderedComponent<AdminPage> cut, JobStatus status) =>
         cut.Find($"[data-testid=count-{status.ToString().ToLowerInvariant()}]").GetAttribute("data-count");
 }

@@ -50,12 +50,6 @@ public sealed class ApiKeyAuthenticationHandler(
         return Success(user.Id, user.UserName ?? user.Id, await users.GetRolesAsync(user));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        return Task.CompletedTask;
-    }
-
     private AuthenticateResult Success(string userId, string name, IEnumerable<string> roles)
     {
         var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, userId), new(ClaimTypes.Name, name) };

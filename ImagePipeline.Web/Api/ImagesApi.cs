@@ -1,6 +1,7 @@
 using ImagePipeline.Core.Images;
 using ImagePipeline.Core.Jobs;
 using ImagePipeline.Core.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace ImagePipeline.Web.Api;
@@ -11,27 +12,41 @@ public static class ImagesApi
     public static RouteGroupBuilder MapImagesApi(this RouteGroupBuilder api)
     {
         var images = api.MapGroup("/images").WithTags("Images");
-        images.MapGet("/", ListAsync).WithName("ListImages").WithSummary("Images, newest first, with processing status.");
-        images.MapGet("/{id:guid}", GetAsync).WithName("GetImage").WithSummary("One image with its metadata, status and jobs.");
-        images.MapGet("/{id:guid}/original", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Original, c, q, s, ct));
-        images.MapGet("/{id:guid}/preview", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Preview, c, q, s, ct));
-        images.MapGet("/{id:guid}/thumbnail", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Thumbnail, c, q, s, ct));
-        images.MapGet("/{id:guid}/video", VideoAsync).WithName("GetImageVideo").WithSummary("A motion photo's video (MP4, ranges); 404 when the image has none.");
+        images.MapGet("/", ListAsync).WithName("ListImages").WithSummary("Images, newest first, with processing status.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        images.MapGet("/{id:guid}", GetAsync).WithName("GetImage").WithSummary("One image with its metadata, status and jobs.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        images.MapGet("/{id:guid}/original", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Original, c, q, s, ct))
+            .WithName("GetOriginal").WithSummary("The uploaded bytes (ranges, strong ETag).").ProducesFile();
+        images.MapGet("/{id:guid}/preview", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Preview, c, q, s, ct))
+            .WithName("GetPreview").WithSummary("The preview (JPEG or WebP).").ProducesFile();
+        images.MapGet("/{id:guid}/thumbnail", (Guid id, HttpContext c, ImageQueries q, IAssetStorage s, CancellationToken ct) => FileAsync(id, AssetKind.Thumbnail, c, q, s, ct))
+            .WithName("GetThumbnail").WithSummary("The thumbnail (JPEG or WebP).").ProducesFile();
+        images.MapGet("/{id:guid}/video", VideoAsync).WithName("GetImageVideo")
+            .WithSummary("A motion photo's video (MP4, ranges); 404 when the image has none.")
+            .Produces(StatusCodes.Status200OK, contentType: "video/mp4").ProducesProblem(StatusCodes.Status404NotFound);
         images.MapPost("/{id:guid}/retry", RetryAsync).WithName("RetryImage")
             .WithSummary("Retry an image's FAILED jobs: its owner a few times (Pipeline:Runner:OwnerRetries), an admin always.");
-        images.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteImage").WithSummary("Delete an image, its jobs and every file.");
+        images.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteImage").WithSummary("Delete an image, its jobs and every file.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         images.MapImageSelectionApi();
         return api;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, ImageQueries queries, string? status, int? page, int? pageSize, bool? trashed, CancellationToken cancellationToken)
+    /// <summary>A file answer: 200 with the bytes (206 for a range, 304 for a matching ETag), or 404 problem details.</summary>
+    private static RouteHandlerBuilder ProducesFile(this RouteHandlerBuilder endpoint) =>
+        endpoint.Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    private static async Task<Results<Ok<PagedResult<ImageDto>>, ProblemHttpResult>> ListAsync(HttpContext context, ImageQueries queries, string? status, int? page, int? pageSize, bool? trashed, CancellationToken cancellationToken)
     {
         ImageStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
         {
             if (!Enum.TryParse<ImageStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
             {
-                return Results.Problem(title: "Unknown status", detail: $"status must be one of {string.Join(", ", Enum.GetNames<ImageStatus>().Select(n => n.ToUpperInvariant()))}.", statusCode: 400);
+                return TypedResults.Problem(title: "Unknown status", detail: $"status must be one of {string.Join(", ", Enum.GetNames<ImageStatus>().Select(n => n.ToUpperInvariant()))}.", statusCode: 400);
             }
 
             filter = parsed;
@@ -39,13 +54,13 @@ public static class ImagesApi
 
         var (p, size) = Paging.Normalize(page, pageSize);
         var (items, total) = await queries.ListAsync(context.User.ToViewer(), filter, trashed == true, p, size, cancellationToken);
-        return Results.Ok(new PagedResult<ImageDto>([.. items.Select(i => ImageDto.From(i))], p, size, total));
+        return TypedResults.Ok(new PagedResult<ImageDto>([.. items.Select(i => ImageDto.From(i))], p, size, total));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, HttpContext context, ImageQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ImageDto>, ProblemHttpResult>> GetAsync(Guid id, HttpContext context, ImageQueries queries, CancellationToken cancellationToken)
     {
         var image = await queries.FindAsync(context.User.ToViewer(), id, withJobs: true, cancellationToken);
-        return image is null ? NotFound() : Results.Ok(ImageDto.From(image, withJobs: true, admin: context.User.ToViewer().IsAdmin));
+        return image is null ? NotFound() : TypedResults.Ok(ImageDto.From(image, withJobs: true, admin: context.User.ToViewer().IsAdmin));
     }
 
     private static async Task<IResult> FileAsync(Guid id, AssetKind kind, HttpContext context, ImageQueries queries, IAssetStorage storage, CancellationToken cancellationToken)
@@ -119,7 +134,7 @@ public static class ImagesApi
     private static async Task<IResult> DeleteAsync(Guid id, HttpContext context, ImageDeleter deleter, CancellationToken cancellationToken) =>
         await deleter.DeleteAsync(context.User.ToViewer(), id, cancellationToken) ? Results.NoContent() : NotFound();
 
-    private static IResult NotFound() => Results.Problem(title: "Not found", detail: "No such image, or it has no such file yet.", statusCode: 404);
+    private static ProblemHttpResult NotFound() => TypedResults.Problem(title: "Not found", detail: "No such image, or it has no such file yet.", statusCode: 404);
 
     private static string SafeName(string name)
     {

@@ -1,6 +1,7 @@
 using ImagePipeline.Core.Configuration;
 using ImagePipeline.Core.Images;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -29,7 +30,7 @@ public static class UploadApi
         return api;
     }
 
-    private static async Task<IResult> UploadAsync(HttpContext context, ImageIntake intake, IOptions<PipelineOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Created<UploadResult>, Ok<UploadResult>, ProblemHttpResult>> UploadAsync(HttpContext context, ImageIntake intake, IOptions<PipelineOptions> options, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
@@ -98,7 +99,7 @@ public static class UploadApi
 
         var image = result.Image;
         var body = new UploadResult(image.Id, image.Status, image.OriginalFileName, image.ContentType, image.SizeBytes, image.Width, image.Height, image.CreatedAt, result.Duplicate);
-        return result.Duplicate ? Results.Ok(body) : Results.Created($"/api/images/{image.Id}", body);
+        return result.Duplicate ? TypedResults.Ok(body) : TypedResults.Created($"/api/images/{image.Id}", body);
     }
 
     private static async Task DeleteAsync(HttpContext context, IntakeResult result)
@@ -118,6 +119,6 @@ public static class UploadApi
         _ => StatusCodes.Status400BadRequest,
     };
 
-    private static IResult Problem(int status, string title, string detail) =>
-        Results.Problem(title: title, detail: detail, statusCode: status);
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: status);
 }

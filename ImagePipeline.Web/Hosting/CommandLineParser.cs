@@ -1,110 +1,161 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
 namespace ImagePipeline.Web.Hosting;
 
 /// <summary>
-/// Splits the command line into a verb (first argument without a dash), the verb's own options, and everything else,
-/// which goes to the host's configuration unchanged (<c>--urls</c>, <c>--environment</c>, <c>--Pipeline:X:Y=v</c>, ...).
-/// <c>--data-dir</c> becomes <c>Pipeline:DataDirectory</c>.
+/// The command line, declared with System.CommandLine: a verb (none means serve), the verb's own arguments and options,
+/// and everything else, which goes to the host's configuration unchanged (<c>--urls</c>, <c>--environment</c>,
+/// <c>--Pipeline:X:Y=v</c>, ...). <c>--data-dir</c> becomes <c>Pipeline:DataDirectory</c>. Help is generated from the declaration.
 /// </summary>
 public static class CommandLineParser
 {
-    private static readonly string[] Verbs =
-        [HostCommand.Serve, HostCommand.Migrate, HostCommand.Backup, HostCommand.Restore, HostCommand.Backfill, HostCommand.CreateAdmin, HostCommand.Help, HostCommand.Version];
-
-    /// <summary>Options that belong to a verb, not to the host.</summary>
-    private static readonly string[] VerbOptions = ["email", "password", "batch-size"];
-
     public static HostCommand Parse(IReadOnlyList<string> args)
     {
-        var verb = HostCommand.Serve;
-        var arguments = new List<string>();
-        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var hostArgs = new List<string>();
-        var start = 0;
-        if (args.Count > 0 && !args[0].StartsWith('-'))
+        var cli = new Cli();
+        var result = cli.Root.Parse([.. args]);
+        if (result.Action is HelpAction || result.CommandResult.Command.Name == HostCommand.Help)
         {
-            verb = args[0].ToLowerInvariant();
-            if (!Verbs.Contains(verb))
-            {
-                return Failed($"Unknown command '{args[0]}'. Run with --help for the list.");
-            }
-
-            start = 1;
+            var help = result.Action is HelpAction ? result : cli.Root.Parse(["--help"]);
+            return new HostCommand(HostCommand.Help, [], new Dictionary<string, string>(), []) { HelpText = Cli.Help(help) };
         }
 
-        for (var i = start; i < args.Count; i++)
+        if (result.GetValue(cli.Version) || result.CommandResult.Command.Name == HostCommand.Version)
         {
-            var arg = args[i];
-            if (arg is "--help" or "-h" or "-?" or "/?")
+            return new HostCommand(HostCommand.Version, [], new Dictionary<string, string>(), []);
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            return Failed(string.Join(Environment.NewLine, result.Errors.Select(e => e.Message)) + Environment.NewLine + "Run with --help for usage.");
+        }
+
+        var hostArgs = new List<string>();
+        if (result.GetValue(cli.DataDirectory) is { } dataDirectory)
+        {
+            if (string.IsNullOrWhiteSpace(dataDirectory))
             {
-                verb = HostCommand.Help;
-                continue;
+                return Failed("--data-dir needs a folder.");
             }
 
-            if (arg is "--version")
+            hostArgs.Add($"--Pipeline:DataDirectory={dataDirectory}");
+        }
+
+        foreach (var hostOption in new[] { cli.Urls, cli.Environment })
+        {
+            if (result.GetValue(hostOption) is { } value)
             {
-                verb = HostCommand.Version;
-                continue;
+                hostArgs.Add($"{hostOption.Name}={value}");
+            }
+        }
+
+        // Any other --key value or --key=value is configuration for the host; a bare word is not.
+        var unmatched = result.UnmatchedTokens;
+        for (var i = 0; i < unmatched.Count; i++)
+        {
+            var token = unmatched[i];
+            if (!token.StartsWith("--", StringComparison.Ordinal))
+            {
+                return Failed($"Unexpected argument '{token}'. Run with --help for usage.");
             }
 
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            hostArgs.Add(token);
+            if (!token.Contains('=', StringComparison.Ordinal) && i + 1 < unmatched.Count && !unmatched[i + 1].StartsWith('-'))
             {
-                if (arg.StartsWith('-') || verb == HostCommand.Serve)
-                {
-                    return Failed($"Unexpected argument '{arg}'. Run with --help for usage.");
-                }
-
-                arguments.Add(arg);
-                continue;
+                hostArgs.Add(unmatched[++i]);
             }
+        }
 
-            var (name, value, consumedNext) = SplitOption(args, i);
-            if (name.Equals("data-dir", StringComparison.OrdinalIgnoreCase))
+        var command = result.CommandResult.Command;
+        var verb = command is RootCommand ? HostCommand.Serve : command.Name;
+        var arguments = command.Arguments.OfType<Argument<string>>().Select(a => result.GetValue(a)).OfType<string>().ToList();
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var option in command.Options.OfType<Option<string>>())
+        {
+            if (result.GetValue(option) is { } value)
             {
-                if (string.IsNullOrWhiteSpace(value))
-                {
-                    return Failed("--data-dir needs a folder.");
-                }
-
-                hostArgs.Add($"--Pipeline:DataDirectory={value}");
+                options[option.Name.TrimStart('-')] = value;
             }
-            else if (VerbOptions.Contains(name, StringComparer.OrdinalIgnoreCase))
-            {
-                if (value is null)
-                {
-                    return Failed($"--{name} needs a value.");
-                }
+        }
 
-                options[name] = value;
-            }
-            else
-            {
-                // The host's own command-line configuration provider takes "--key value" and "--key=value".
-                hostArgs.Add(args[i]);
-                if (consumedNext)
-                {
-                    hostArgs.Add(args[i + 1]);
-                }
-            }
-
-            i += consumedNext ? 1 : 0;
+        if (result.GetValue(cli.BatchSize) is { } batchSize)
+        {
+            options["batch-size"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return new HostCommand(verb, arguments, options, [.. hostArgs]);
 
-        HostCommand Failed(string error) => new(HostCommand.Help, [], new Dictionary<string, string>(), [], error);
+        static HostCommand Failed(string error) => new(HostCommand.Help, [], new Dictionary<string, string>(), [], error);
     }
 
-    private static (string Name, string? Value, bool ConsumedNext) SplitOption(IReadOnlyList<string> args, int index)
+    /// <summary>The declaration: commands, arguments, options and their descriptions (the help text).</summary>
+    private sealed class Cli
     {
-        var body = args[index][2..];
-        var equals = body.IndexOf('=', StringComparison.Ordinal);
-        if (equals >= 0)
+        public Cli()
         {
-            return (body[..equals], body[(equals + 1)..], false);
+            Root = new RootCommand("ImagePipeline: self-hosted photo upload and processing. Without a command it runs the web app.")
+            {
+                TreatUnmatchedTokensAsErrors = false,
+            };
+            // Our own --version: the product name and the informational version.
+            foreach (var builtIn in Root.Options.OfType<VersionOption>().ToList())
+            {
+                Root.Options.Remove(builtIn);
+            }
+
+            Root.Options.Add(Version);
+            Root.Options.Add(DataDirectory);
+            Root.Options.Add(Urls);
+            Root.Options.Add(Environment);
+
+            var migrate = new Command(HostCommand.Migrate, "apply pending database migrations (with a pre-migration backup) and exit");
+            var backup = new Command(HostCommand.Backup, "online backup, safe while the app runs: database + asset files + manifest.json");
+            backup.Arguments.Add(new Argument<string>("file.tar") { Description = "the tar file to write" });
+            var restore = new Command(HostCommand.Restore, "unpack a backup into an empty --data-dir");
+            restore.Arguments.Add(new Argument<string>("file.tar") { Description = "the backup to unpack" });
+            var backfill = new Command(HostCommand.Backfill, "[--batch-size N]  enqueue missing thumbnails/previews, print the counts");
+            backfill.Options.Add(BatchSize);
+            var createAdmin = new Command(HostCommand.CreateAdmin, "--email X  create (or promote) an administrator account; the password from standard input or IMAGEPIPELINE_ADMIN_PASSWORD");
+            createAdmin.Options.Add(new Option<string>("--email") { Description = "the administrator's e-mail address (user name)" });
+            createAdmin.Options.Add(new Option<string>("--password") { Description = "refused: a command line is visible to every user; give the password on standard input or in IMAGEPIPELINE_ADMIN_PASSWORD" });
+            // The commands run in PipelineHost once the host is built; here they only need to parse.
+            Root.SetAction(_ => 0);
+            foreach (var command in new[] { migrate, backup, restore, backfill, createAdmin })
+            {
+                command.TreatUnmatchedTokensAsErrors = false;
+                command.SetAction(_ => 0);
+                Root.Subcommands.Add(command);
+            }
+
+            Root.Subcommands.Add(new Command(HostCommand.Help, "show this help") { Hidden = true });
+            Root.Subcommands.Add(new Command(HostCommand.Version, "show the version") { Hidden = true });
         }
 
-        return index + 1 < args.Count && !args[index + 1].StartsWith("--", StringComparison.Ordinal)
-            ? (body, args[index + 1], true)
-            : (body, null, false);
+        public RootCommand Root { get; }
+
+        public Option<bool> Version { get; } = new("--version") { Description = "show the version" };
+
+        public Option<string> DataDirectory { get; } = new("--data-dir")
+        {
+            Description = "database and images (default ./data; same as Pipeline:DataDirectory)",
+            Recursive = true,
+        };
+
+        public Option<string> Urls { get; } = new("--urls")
+        {
+            Description = "where to listen (default http://localhost:5000), e.g. http://0.0.0.0:8080; any other --Pipeline:<Key>=<value> is a setting",
+            Recursive = true,
+        };
+
+        public Option<string> Environment { get; } = new("--environment") { Description = "Production (default), Development, ...", Recursive = true };
+
+        public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "images per batch (1-10000, default 100)" };
+
+        public static string Help(ParseResult help)
+        {
+            using var output = new StringWriter();
+            help.Invoke(new InvocationConfiguration { Output = output });
+            return output.ToString().TrimEnd() + System.Environment.NewLine + System.Environment.NewLine + Usage.Settings;
+        }
     }
 }

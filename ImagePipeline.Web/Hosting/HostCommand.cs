@@ -12,5 +12,8 @@ public sealed record HostCommand(string Verb, IReadOnlyList<string> Arguments, I
     public const string Backfill = "backfill";
     public const string CreateAdmin = "create-admin";
 
+    /// <summary>The generated help, for <see cref="Help"/>.</summary>
+    public string? HelpText { get; init; }
+
     public string? Option(string name) => Options.TryGetValue(name, out var value) ? value : null;
 }

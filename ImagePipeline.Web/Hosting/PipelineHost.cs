@@ -21,7 +21,7 @@ public static class PipelineHost
         switch (command.Verb)
         {
             case HostCommand.Help:
-                await Console.Out.WriteLineAsync(Usage.Text);
+                await Console.Out.WriteLineAsync(command.HelpText);
                 return 0;
             case HostCommand.Version:
                 await Console.Out.WriteLineAsync($"ImagePipeline {Usage.Version}");
@@ -54,6 +54,8 @@ public static class PipelineHost
             ContentRootPath = IsSingleFile ? AppContext.BaseDirectory : null,
         });
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = BuiltInDefaults() });
+        // Under systemd (Type=notify): readiness and stopping notifications, journald-friendly console logs. Elsewhere a no-op.
+        builder.Services.AddSystemd();
         return builder;
     }
 

@@ -24,8 +24,6 @@ public sealed class ResourceFileProvider : IFileProvider
         _lastModified = location is not null && File.Exists(location) ? File.GetLastWriteTimeUtc(location) : DateTimeOffset.UtcNow;
     }
 
-    public int Count => _resources.Count;
-
     public IFileInfo GetFileInfo(string subpath)
     {
         var key = subpath.TrimStart('/');

@@ -1,0 +1,50 @@
+using System.Diagnostics.Metrics;
+using ImagePipeline.Core.Jobs;
+
+namespace ImagePipeline.Core.Diagnostics;
+
+/// <summary>
+/// The <c>ImagePipeline</c> meter (read it with <c>dotnet-counters monitor -n ImagePipeline.Web --counters ImagePipeline</c>):
+/// uploads, job durations by type and outcome, and the queue's depth by status.
+/// </summary>
+public sealed class PipelineMetrics
+{
+    public const string MeterName = "ImagePipeline";
+
+    private readonly Counter<long> _uploads;
+    private readonly Histogram<double> _jobDuration;
+    private readonly TimeProvider _time;
+
+    public PipelineMetrics(IMeterFactory meters, JobQueries queries, TimeProvider time)
+    {
+        _time = time;
+        var meter = meters.Create(MeterName);
+        _uploads = meter.CreateCounter<long>("imagepipeline.uploads", "{upload}", "Uploads accepted (duplicate=true: the same bytes again).");
+        _jobDuration = meter.CreateHistogram<double>("imagepipeline.job.duration", "s", "Time from claim to finish of a job run, by type and outcome.");
+        meter.CreateObservableGauge("imagepipeline.queue.depth", () => QueueDepth(queries), "{job}", "Open jobs in the queue, by status (PENDING, PROCESSING).");
+    }
+
+    public void Uploaded(bool duplicate) => _uploads.Add(1, new KeyValuePair<string, object?>("duplicate", duplicate));
+
+    /// <summary>One job run ended: <paramref name="result"/> is what the store answered (null: the lease was lost).</summary>
+    public void JobFinished(Job job, ChangeSet? result)
+    {
+        var outcome = result?.Job?.Status switch
+        {
+            null => "lost",
+            JobStatus.Pending => "retry",
+            var status => status.Value.ToString().ToLowerInvariant(),
+        };
+        var started = job.StartedAt ?? _time.GetUtcNow().UtcDateTime;
+        var seconds = Math.Max(0, (_time.GetUtcNow().UtcDateTime - started).TotalSeconds);
+        _jobDuration.Record(seconds, new KeyValuePair<string, object?>("type", job.Type.ToString().ToUpperInvariant()), new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    private static IEnumerable<Measurement<int>> QueueDepth(JobQueries queries)
+    {
+        foreach (var (status, count) in queries.OpenCounts())
+        {
+            yield return new Measurement<int>(count, new KeyValuePair<string, object?>("status", status.ToString().ToUpperInvariant()));
+        }
+    }
+}
