@@ -28,7 +28,7 @@ public static class WebComposition
             .AddCheck<DataDirectoryHealthCheck>("data-directory");
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddSingleton(sp => new ImageReads(sp.GetRequiredService<Core.Images.ImageQueries>()));
+        services.AddSingleton<ImageReads>();
         services.AddScoped<ImageDownloads>();
         builder.AddPipelineScaleOut(); // PostgreSQL keys, Redis backplane and relays (README "Scaling out"); keep last
         return builder;

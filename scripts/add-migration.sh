@@ -24,7 +24,7 @@ if [ "$arg" = "--postgres-initial" ]; then
   postgres Initial
 else
   dotnet ef migrations add "$arg" \
-    --project ImagePipeline.Core --startup-project ImagePipeline.Web --output-dir Data/Migrations
+    --project ImagePipeline.Core --startup-project ImagePipeline.Core --output-dir Data/Migrations
   postgres "$arg"
 fi
 dotnet format ImagePipeline.sln

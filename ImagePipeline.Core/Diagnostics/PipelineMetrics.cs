@@ -29,7 +29,7 @@ public sealed class PipelineMetrics
     /// <summary>One job run ended: <paramref name="result"/> is what the store answered (null: the lease was lost).</summary>
     public void JobFinished(Job job, ChangeSet? result)
     {
-        var outcome = result?.Job?.Status switch
+        var outcome = result?.Jobs.FirstOrDefault(j => j.JobId == job.Id)?.Status switch
         {
             null => "lost",
             JobStatus.Pending => "retry",

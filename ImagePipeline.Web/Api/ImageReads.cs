@@ -1,18 +1,10 @@
-using ImagePipeline.Core.Data;
 using ImagePipeline.Core.Images;
-using Microsoft.EntityFrameworkCore;
 
 namespace ImagePipeline.Web.Api;
 
 /// <summary>Image reads as the API's DTOs, through Core's <see cref="ImageQueries"/>: what components inject.</summary>
 public sealed class ImageReads(ImageQueries queries)
 {
-    /// <summary>Only for the gallery page until its rewrite injects <see cref="ImageReads"/>; delete then.</summary>
-    public ImageReads(IDbContextFactory<PipelineDbContext> contexts)
-        : this(new ImageQueries(contexts))
-    {
-    }
-
     public async Task<ImageDto?> FindAsync(Viewer viewer, Guid id, CancellationToken cancellationToken)
     {
         var image = await queries.FindAsync(viewer, id, withJobs: true, cancellationToken);

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ImagePipeline.Data.Postgres.Migrations
 {
     [DbContext(typeof(PipelineDbContext))]
-    [Migration("20261128002658_Initial")]
+    [Migration("20261128004739_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
