@@ -41,7 +41,7 @@ public sealed class CommandLineParserTests
         var command = CommandLineParser.Parse([arg]);
         Assert.Null(command.Error);
         Assert.Equal(HostCommand.Help, command.Verb);
-        foreach (var text in new[] { "migrate", "backup <file.tar>", "restore <file.tar>", "backfill", "create-admin", "--data-dir", "--urls", "--version", "--batch-size", "--email", "--password" })
+        foreach (var text in new[] { "migrate", "backup <file.tar>", "restore <file.tar>", "backfill", "create-admin", "--data-dir", "--urls", "--version", "--batch-size", "--email", "IMAGEPIPELINE_ADMIN_PASSWORD" })
         {
             Assert.Contains(text, command.HelpText, StringComparison.Ordinal);
         }

@@ -18,8 +18,10 @@ public sealed class ScaleBrowserTests(PublishedBinaryFixture binary)
         await using var deployment = new ScaleOutDeployment(binary, "browser");
         var web = await deployment.StartAsync("Web");
         var worker = await deployment.StartAsync("Worker", new Dictionary<string, string> { ["Pipeline__Runner__PollInterval"] = "00:30:00" });
-        var (exit, log) = await ProcessRunner.RunAsync(deployment.BinaryPath, ["create-admin", "--email", Admin, "--password", Password],
-            Path.GetDirectoryName(deployment.BinaryPath)!, deployment.Environment("Web"), TimeSpan.FromSeconds(60), CancellationToken.None);
+        // The password from the environment, never the command line (create-admin refuses --password).
+        var adminEnvironment = new Dictionary<string, string>(deployment.Environment("Web")) { ["IMAGEPIPELINE_ADMIN_PASSWORD"] = Password };
+        var (exit, log) = await ProcessRunner.RunAsync(deployment.BinaryPath, ["create-admin", "--email", Admin],
+            Path.GetDirectoryName(deployment.BinaryPath)!, adminEnvironment, TimeSpan.FromSeconds(60), CancellationToken.None);
         Assert.True(exit == 0, log);
 
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
