@@ -183,6 +183,31 @@ public sealed partial class SignInThrottleTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await app.CreateClientWithKey(key).GetAsync("/api/images")).StatusCode); // keys keep working
     }
 
+    [Fact]
+    public void The_store_stays_bounded_and_keeps_a_fresh_lockout_when_full()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var throttle = new SignInThrottle(
+            Microsoft.Extensions.Options.Options.Create(new Core.Configuration.PipelineOptions()), time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SignInThrottle>.Instance);
+        var attacker = IPAddress.Parse(AddressA);
+        for (var i = 0; i < 5; i++)
+        {
+            throttle.Failed("ALICE", attacker);
+        }
+
+        for (var i = 0; i < SignInThrottle.Capacity; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            throttle.Failed("BOB", new IPAddress(BitConverter.GetBytes(0x0A000000 + i)));
+        }
+
+        Assert.True(throttle.Tracked <= SignInThrottle.Capacity);
+        Assert.NotNull(throttle.RefusedFor("ALICE", attacker)); // only the least recently failed went
+        time.Advance(TimeSpan.FromMinutes(15));
+        Assert.Null(throttle.RefusedFor("ALICE", attacker));
+    }
+
     private static async Task<string> SignInAsync(HttpClient browser, string userName, string password)
     {
         var page = await browser.GetStringAsync("/account/login");

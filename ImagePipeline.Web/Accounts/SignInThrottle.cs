@@ -16,7 +16,7 @@ namespace ImagePipeline.Web.Accounts;
 /// <remarks>
 /// In memory and per instance (see README "Scaling out"): behind several Web instances without sticky sessions the
 /// limits multiply by the instance count. Bounded to <see cref="Capacity"/> entries; when full, expired entries go
-/// first, then the least recently failed.
+/// first, then the least recently failed of those that refuse nothing now, and only then lockouts.
 /// </remarks>
 public sealed partial class SignInThrottle(IOptions<PipelineOptions> options, TimeProvider time, ILogger<SignInThrottle> logger)
 {
@@ -25,6 +25,18 @@ public sealed partial class SignInThrottle(IOptions<PipelineOptions> options, Ti
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+
+    /// <summary>Entries held now (pairs and addresses).</summary>
+    internal int Tracked
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
 
     private SecurityOptions Security => options.Value.Security;
 
@@ -150,7 +162,9 @@ public sealed partial class SignInThrottle(IOptions<PipelineOptions> options, Ti
 
         if (_entries.Count >= Capacity)
         {
-            foreach (var key in _entries.OrderBy(e => e.Value.LastFailure).Take(Capacity / 10).Select(e => e.Key).ToList())
+            // Entries that refuse sign-ins now go last, so a flood of fresh failures cannot wash out a lockout.
+            var victims = _entries.OrderBy(e => e.Value.LockedUntil > now).ThenBy(e => e.Value.LastFailure).Take(Capacity / 10).Select(e => e.Key).ToList();
+            foreach (var key in victims)
             {
                 _entries.Remove(key);
             }
