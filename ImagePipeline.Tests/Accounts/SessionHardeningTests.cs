@@ -27,6 +27,7 @@ public sealed partial class SessionHardeningTests : IDisposable
     {
         ["Pipeline:Runner:Enabled"] = "false",
         ["Pipeline:Security:MaxFailedSignIns"] = "3",
+        ["Pipeline:Security:AccountLockoutThreshold"] = "3", // Identity's account-wide backstop, for the API key test
         ["Pipeline:Security:SignInPermitsPerMinute"] = "3",
     });
 

@@ -1,6 +1,8 @@
 using ImagePipeline.Core.Accounts;
+using ImagePipeline.Core.Configuration;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace ImagePipeline.Web.Accounts;
 
@@ -22,24 +24,39 @@ public static class AccountEndpoints
     }
 
     private static async Task<IResult> SignInAsync(
-        [FromForm] string userName, [FromForm] string password, [FromForm] string? returnUrl,
-        SignInManager<AppUser> signIn, UserManager<AppUser> users)
+        [FromForm] string userName, [FromForm] string password, [FromForm] string? returnUrl, HttpContext context,
+        SignInManager<AppUser> signIn, UserManager<AppUser> users, SignInThrottle throttle, IOptions<PipelineOptions> options)
     {
+        // Throttled per (submitted name, client address) and per address, before any lookup: an unknown name is throttled
+        // exactly like a real one, and a stranger's failures never lock the real user out from another address.
+        var name = users.NormalizeName(userName.Trim());
+        var client = context.Connection.RemoteIpAddress; // the client's, after the forwarded-headers middleware
+        if (throttle.RefusedFor(name, client) is not null)
+        {
+            return Back("locked", returnUrl);
+        }
+
         var user = await users.FindByNameAsync(userName.Trim()) ?? await users.FindByEmailAsync(userName.Trim());
         if (user is null or { IsDisabled: true })
         {
             // Unknown and disabled users get the same answer after the same work (one password hash check), so neither the
             // message nor the time tells whether an account exists.
             users.PasswordHasher.VerifyHashedPassword(user ?? new AppUser(), DecoyHash(users), password);
+            throttle.Failed(name, client);
             return Back("invalid", returnUrl);
         }
 
-        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: true, lockoutOnFailure: true);
+        // Identity's own, account-wide lockout is only a backstop at a much higher threshold (AccountLockoutThreshold)
+        // against guessing from many addresses; the (name, address) throttle above does the everyday work.
+        var backstop = options.Value.Security.AccountLockoutThreshold > 0;
+        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: true, lockoutOnFailure: backstop);
         if (result.Succeeded)
         {
+            throttle.Succeeded(name, client);
             return Results.LocalRedirect(SafeReturnUrl(returnUrl));
         }
 
+        throttle.Failed(name, client);
         return Back(result.IsLockedOut ? "locked" : "invalid", returnUrl);
     }
 

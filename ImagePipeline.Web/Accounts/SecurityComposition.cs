@@ -60,7 +60,8 @@ public static class SecurityComposition
                 o.Password.RequireLowercase = false;
                 o.User.RequireUniqueEmail = false;
                 o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = security.MaxFailedSignIns;
+                // Only the backstop: everyday throttling is per (user name, address) in SignInThrottle.
+                o.Lockout.MaxFailedAccessAttempts = Math.Max(1, security.AccountLockoutThreshold);
                 o.Lockout.DefaultLockoutTimeSpan = security.LockoutDuration;
             })
             .AddRoles<IdentityRole>()
@@ -97,6 +98,7 @@ public static class SecurityComposition
         services.AddCascadingAuthenticationState();
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingIdentityAuthenticationStateProvider>();
         services.AddScoped<AdminGate>();
+        services.AddSingleton<SignInThrottle>();
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
