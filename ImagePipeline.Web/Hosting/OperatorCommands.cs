@@ -20,6 +20,7 @@ public static class OperatorCommands
                 HostCommand.Restore => await RestoreAsync(services, command, output, cancellationToken),
                 HostCommand.Backfill => await BackfillAsync(services, command, output, cancellationToken),
                 HostCommand.CreateAdmin => await AdminAccount.CreateAsync(services, command, output, cancellationToken),
+                HostCommand.MigrateToPostgres => await MoveToPostgres.RunAsync(services, command, output, cancellationToken),
                 _ => throw new InvalidOperationException($"No operator command '{command.Verb}'."),
             };
         }
