@@ -9,7 +9,7 @@ namespace ImagePipeline.Web.Hosting;
 /// <summary>The commands an operator runs against a data directory without starting the web app.</summary>
 public static class OperatorCommands
 {
-    public static async Task<int> RunAsync(IServiceProvider services, HostCommand command, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IServiceProvider services, HostCommand command, TextWriter output, CancellationToken cancellationToken, TextWriter? error = null)
     {
         try
         {
@@ -26,7 +26,7 @@ public static class OperatorCommands
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or OptionsValidationException)
         {
-            await Console.Error.WriteLineAsync($"{command.Verb} failed: {ex.Message}");
+            await (error ?? Console.Error).WriteLineAsync($"{command.Verb} failed: {ex.Message}");
             return 1;
         }
     }
