@@ -130,6 +130,16 @@ public sealed partial class MigrateToPostgresTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await WithCookie(postgres, "ip.auth=forged").GetAsync("/api/images")).StatusCode);
         var fresh = await SignInAsync(postgres, "alice", Password);
         Assert.Equal(HttpStatusCode.OK, (await WithCookie(postgres, fresh).GetAsync("/api/images")).StatusCode);
+
+        // New work continues past the copied ids (JobAttempts.Id is an identity column: its sequence was moved past them).
+        using var another = await moved.PostAsync("/api/upload", UploadApiTests.Multipart(TestImages.DistinctPng(4), "photo-4.png"));
+        another.EnsureSuccessStatusCode();
+        await postgres.Services.GetRequiredService<JobRunner>().DrainAsync(CancellationToken.None);
+        Assert.Equal(4, (await ListAsync(moved)).Count(i => i.Status == "STORED"));
+        await using (var db = postgres.CreateDbContext())
+        {
+            Assert.True(await db.JobAttempts.CountAsync() > attempts);
+        }
     }
 
     [Fact]
