@@ -29,6 +29,11 @@ public sealed class CommandLineParserTests
         var backfill = CommandLineParser.Parse(["backfill", "--batch-size", "5"]);
         Assert.Equal((HostCommand.Backfill, "5"), (backfill.Verb, backfill.Option("batch-size")));
         Assert.Equal(HostCommand.Migrate, CommandLineParser.Parse(["migrate"]).Verb);
+
+        var move = CommandLineParser.Parse(["migrate-to-postgres", "--data-dir", "data", "--to", "Host=db;Database=ip;Username=ip"]);
+        Assert.Null(move.Error);
+        Assert.Equal((HostCommand.MigrateToPostgres, "Host=db;Database=ip;Username=ip"), (move.Verb, move.Option("to")));
+        Assert.Equal(["--Pipeline:DataDirectory=data"], move.HostArgs);
     }
 
     [Theory]
@@ -41,7 +46,7 @@ public sealed class CommandLineParserTests
         var command = CommandLineParser.Parse([arg]);
         Assert.Null(command.Error);
         Assert.Equal(HostCommand.Help, command.Verb);
-        foreach (var text in new[] { "migrate", "backup <file.tar>", "restore <file.tar>", "backfill", "create-admin", "--data-dir", "--urls", "--version", "--batch-size", "--email", "IMAGEPIPELINE_ADMIN_PASSWORD" })
+        foreach (var text in new[] { "migrate", "backup <file.tar>", "restore <file.tar>", "backfill", "create-admin", "migrate-to-postgres", "--to", "--data-dir", "--urls", "--version", "--batch-size", "--email", "IMAGEPIPELINE_ADMIN_PASSWORD" })
         {
             Assert.Contains(text, command.HelpText, StringComparison.Ordinal);
         }

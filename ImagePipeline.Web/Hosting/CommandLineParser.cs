@@ -118,9 +118,12 @@ public static class CommandLineParser
             var createAdmin = new Command(HostCommand.CreateAdmin, "--email X  create (or promote) an administrator account; the password from standard input or IMAGEPIPELINE_ADMIN_PASSWORD");
             createAdmin.Options.Add(new Option<string>("--email") { Description = "the administrator's e-mail address (user name)" });
             createAdmin.Options.Add(new Option<string>("--password") { Description = "refused: a command line is visible to every user; give the password on standard input or in IMAGEPIPELINE_ADMIN_PASSWORD" });
+            var toPostgres = new Command(HostCommand.MigrateToPostgres,
+                "--to \"Host=...;Database=...;Username=...\"  copy the SQLite database of --data-dir into a new, empty PostgreSQL database (stop the app first; the files stay in --data-dir)");
+            toPostgres.Options.Add(new Option<string>("--to") { Description = "the PostgreSQL connection string (default ConnectionStrings:Pipeline, environment ConnectionStrings__Pipeline)" });
             // The commands run in PipelineHost once the host is built; here they only need to parse.
             Root.SetAction(_ => 0);
-            foreach (var command in new[] { migrate, backup, restore, backfill, createAdmin })
+            foreach (var command in new[] { migrate, backup, restore, backfill, createAdmin, toPostgres })
             {
                 command.TreatUnmatchedTokensAsErrors = false;
                 command.SetAction(_ => 0);

@@ -11,6 +11,7 @@ public sealed record HostCommand(string Verb, IReadOnlyList<string> Arguments, I
     public const string Restore = "restore";
     public const string Backfill = "backfill";
     public const string CreateAdmin = "create-admin";
+    public const string MigrateToPostgres = "migrate-to-postgres";
 
     /// <summary>The generated help, for <see cref="Help"/>.</summary>
     public string? HelpText { get; init; }

@@ -9,7 +9,7 @@ namespace ImagePipeline.Web.Hosting;
 /// <summary>The commands an operator runs against a data directory without starting the web app.</summary>
 public static class OperatorCommands
 {
-    public static async Task<int> RunAsync(IServiceProvider services, HostCommand command, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IServiceProvider services, HostCommand command, TextWriter output, CancellationToken cancellationToken, TextWriter? error = null)
     {
         try
         {
@@ -20,12 +20,13 @@ public static class OperatorCommands
                 HostCommand.Restore => await RestoreAsync(services, command, output, cancellationToken),
                 HostCommand.Backfill => await BackfillAsync(services, command, output, cancellationToken),
                 HostCommand.CreateAdmin => await AdminAccount.CreateAsync(services, command, output, cancellationToken),
+                HostCommand.MigrateToPostgres => await MoveToPostgres.RunAsync(services, command, output, cancellationToken),
                 _ => throw new InvalidOperationException($"No operator command '{command.Verb}'."),
             };
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or InvalidDataException or UnauthorizedAccessException or OptionsValidationException)
         {
-            await Console.Error.WriteLineAsync($"{command.Verb} failed: {ex.Message}");
+            await (error ?? Console.Error).WriteLineAsync($"{command.Verb} failed: {ex.Message}");
             return 1;
         }
     }

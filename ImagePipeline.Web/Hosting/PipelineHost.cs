@@ -9,7 +9,11 @@ public static class PipelineHost
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty location is exactly the single-file signal.")]
     public static bool IsSingleFile => string.IsNullOrEmpty(typeof(PipelineHost).Assembly.Location);
 
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default) =>
+        RunAsync(args, Console.Out, Console.Error, cancellationToken);
+
+    /// <summary>The same, writing an operator command's report to <paramref name="output"/> and its failure to <paramref name="error"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var command = CommandLineParser.Parse(args);
         if (command.Error is not null)
@@ -35,7 +39,7 @@ public static class PipelineHost
         {
             await using (app)
             {
-                return await OperatorCommands.RunAsync(app.Services, command, Console.Out, cancellationToken);
+                return await OperatorCommands.RunAsync(app.Services, command, output, cancellationToken, error);
             }
         }
 
