@@ -26,6 +26,7 @@ public sealed class LibraryImportTests(BrowserFixture fixture, ITestOutputHelper
             }
 
             var page = await fixture.NewPageAsync();
+            page.Console += (_, message) => { if (message.Type is "error" or "warning") { output.WriteLine($"console {message.Type}: {message.Text}"); } };
             await BrowserFixture.GotoInteractiveAsync(page, "/upload");
             await Expect(page.Locator("[data-testid=drop-zone]")).ToHaveAttributeAsync("data-ready", "true");
             var started = Stopwatch.StartNew();
@@ -71,6 +72,11 @@ public sealed class LibraryImportTests(BrowserFixture fixture, ITestOutputHelper
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"{Count} files" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
             await Expect(page.Locator("[data-testid=upload-item]").First).ToHaveAttributeAsync("data-state", "stored");
             await page.Context.CloseAsync();
+        }
+        catch
+        {
+            output.WriteLine(string.Join('\n', fixture.App.Output.Split('\n').Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("Exception", StringComparison.Ordinal) || l.TrimStart().StartsWith("at ", StringComparison.Ordinal)).TakeLast(40)));
+            throw;
         }
         finally
         {

@@ -89,7 +89,7 @@ public sealed class UploadPageTests : ComponentTestHost
     {
         await PauseRunnerAsync();
         var upload = await UploadAsync(TestImages.DistinctPng(4242), "kept.png");
-        Module.Setup<SavedUpload[]?>("loadSession").SetResult(
+        Module.Setup<SavedUpload[]?>("loadSession", _ => true).SetResult(
         [
             new SavedUpload(upload.ImageId, "Trip/kept.png", 1, false),
             new SavedUpload(Guid.NewGuid(), "gone.png", 1, false),

@@ -47,8 +47,8 @@ export function init(zone, input, folderInput, dotnet, parallel) {
     return {
         dispose: () => document.removeEventListener('paste', state.onPaste),
         cancel: key => cancel(state, key),
-        cancelAll: () => cancelAll(state),
-        retry: keys => retry(state, keys),
+        cancelAll: () => abortAll(),
+        retry: keys => requeue(state, keys),
         pickFolder: () => folderInput?.click(),
     };
 }
@@ -72,12 +72,12 @@ function cancel(state, key) {
     if (xhr) xhr.abort(); else state.dotnet.invokeMethodAsync('Aborted', key);
 }
 
-function cancelAll(state) {
+function abortAll() {
     queue.length = 0;
     for (const xhr of [...xhrs.values()]) xhr.abort();
 }
 
-function retry(state, keys) {
+function requeue(state, keys) {
     const again = [];
     for (const key of keys) {
         if (files.has(key) && !xhrs.has(key) && !queue.includes(key)) { queue.push(key); again.push(key); }
@@ -174,14 +174,20 @@ function send(state, key, file) {
 // What the server has received in this tab's session: the page asks the server for these images again after a refresh.
 const sessionKey = 'imagepipeline.uploads';
 
-export function loadSession() {
+function readSession() {
     try { return JSON.parse(sessionStorage.getItem(sessionKey) || '[]'); } catch { return []; }
+}
+
+// One page of it: a circuit takes at most 32 KB per message from the browser, so thousands come back in pages.
+export function loadSession(start, count) {
+    const all = readSession();
+    return start === undefined ? all : all.slice(start, start + count);
 }
 
 export function saveSession(items) { saved = items; sessionStorage.setItem(sessionKey, JSON.stringify(items)); }
 
 let saved = null;           // this tab's list, kept in memory so appending stays cheap with thousands
 function appendSession(item) {
-    saved ??= loadSession();
+    saved ??= readSession();
     if (!saved.some(i => i.imageId === item.imageId)) { saved.push(item); saveSession(saved); }
 }
