@@ -1,25 +1,30 @@
-// Upload drop zone: collects files (drop incl. folders, click to choose, paste), asks the component which to accept,
-// then POSTs each to /api/upload with XMLHttpRequest (progress events), at most `parallel` at a time.
-const files = new Map();   // key -> File
+// Upload drop zone: collects files (drop incl. folders, a folder picker, click to choose, paste), asks the component which
+// to accept (in chunks, so a library of thousands fits the circuit's message size), then POSTs each to /api/upload with
+// XMLHttpRequest (progress events), at most `parallel` at a time. A file that failed or was cancelled stays held here so
+// "Retry failed" can send it again without choosing it anew.
+const files = new Map();   // key -> File (queued, in flight, or failed/cancelled and retryable)
 const xhrs = new Map();    // key -> XMLHttpRequest in flight
 const queue = [];          // keys waiting
+const chunk = 50;          // files described per call to the component
 let seq = 0;
 
-export function init(zone, input, dotnet, parallel) {
-    const state = { zone, input, dotnet, parallel: parallel || 3, active: 0 };
+export function init(zone, input, folderInput, dotnet, parallel) {
+    const state = { zone, input, folderInput, dotnet, parallel: parallel || 4, active: 0 };
     const add = async list => {
-        const described = [];
-        for (const file of list) {
-            const key = `f${Date.now().toString(36)}-${seq++}`;
-            files.set(key, file);
-            described.push({ key, name: file.webkitRelativePath || file.name, size: file.size, type: file.type || '', head: await head(file) });
+        for (let i = 0; i < list.length; i += chunk) {
+            const described = [];
+            for (const file of list.slice(i, i + chunk)) {
+                const key = `f${Date.now().toString(36)}-${seq++}`;
+                files.set(key, file);
+                described.push({ key, name: file.webkitRelativePath || file.fullPath || file.name, size: file.size, type: file.type || '', head: await head(file) });
+            }
+            if (described.length === 0) continue;
+            const accepted = new Set(await dotnet.invokeMethodAsync('FilesAdded', described));
+            for (const d of described) {
+                if (accepted.has(d.key)) queue.push(d.key); else files.delete(d.key);
+            }
+            pump(state);
         }
-        if (described.length === 0) return;
-        const accepted = await dotnet.invokeMethodAsync('FilesAdded', described);
-        for (const d of described) {
-            if (accepted.includes(d.key)) queue.push(d.key); else files.delete(d.key);
-        }
-        pump(state);
     };
     state.add = add;
     zone.addEventListener('dragover', e => { e.preventDefault(); zone.classList.add('drop-zone--over'); });
@@ -31,24 +36,54 @@ export function init(zone, input, dotnet, parallel) {
     });
     zone.addEventListener('click', e => { if (!e.target.closest('button, a')) input.click(); });
     zone.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); input.click(); } });
-    input.addEventListener('change', async () => { const list = [...input.files]; input.value = ''; await add(list); });
+    const onChange = el => async () => { const list = [...el.files]; el.value = ''; await add(list); };
+    input.addEventListener('change', onChange(input));
+    folderInput?.addEventListener('change', onChange(folderInput));
     state.onPaste = async e => {
         const pasted = [...(e.clipboardData?.files || [])];
         if (pasted.length) { e.preventDefault(); await add(pasted); }
     };
     document.addEventListener('paste', state.onPaste);
-    return { dispose: () => document.removeEventListener('paste', state.onPaste), cancel: key => cancel(state, key) };
+    return {
+        dispose: () => document.removeEventListener('paste', state.onPaste),
+        cancel: key => cancel(state, key),
+        cancelAll: () => abortAll(),
+        retry: keys => requeue(state, keys),
+        pickFolder: () => folderInput?.click(),
+    };
 }
 
 export function dispose(handle) { handle?.dispose(); }
 
 export function cancelUpload(handle, key) { handle?.cancel(key); }
 
+// The component has already marked every queued file cancelled; only the ones in flight report back (a few).
+export function cancelAll(handle) { handle?.cancelAll(); }
+
+// Sends again the files still held for these keys; answers the keys re-queued.
+export function retry(handle, keys) { return handle ? handle.retry(keys) : []; }
+
+export function pickFolder(handle) { handle?.pickFolder(); }
+
 function cancel(state, key) {
     const i = queue.indexOf(key);
     if (i >= 0) queue.splice(i, 1);
     const xhr = xhrs.get(key);
-    if (xhr) xhr.abort(); else { files.delete(key); state.dotnet.invokeMethodAsync('Aborted', key); }
+    if (xhr) xhr.abort(); else state.dotnet.invokeMethodAsync('Aborted', key);
+}
+
+function abortAll() {
+    queue.length = 0;
+    for (const xhr of [...xhrs.values()]) xhr.abort();
+}
+
+function requeue(state, keys) {
+    const again = [];
+    for (const key of keys) {
+        if (files.has(key) && !xhrs.has(key) && !queue.includes(key)) { queue.push(key); again.push(key); }
+    }
+    pump(state);
+    return again;
 }
 
 // The first bytes, base64, for the component's check (the server's own file-kind table: HEIC, AVIF, RAW, PDF, video...).
@@ -64,6 +99,7 @@ async function head(file) {
     }
 }
 
+// Dropped folders (any depth) through DataTransferItem.webkitGetAsEntry; plain files as they come.
 async function filesOf(dataTransfer) {
     const items = [...(dataTransfer.items || [])];
     const entries = items.map(i => i.webkitGetAsEntry ? i.webkitGetAsEntry() : null);
@@ -77,10 +113,12 @@ async function filesOf(dataTransfer) {
 
 async function walk(entry, out) {
     if (entry.isFile) {
-        out.push(await new Promise((resolve, reject) => entry.file(resolve, reject)));
+        const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+        if (!entry.name.startsWith('.')) { file.fullPath = entry.fullPath.replace(/^\//, ''); out.push(file); }
     } else if (entry.isDirectory) {
         const reader = entry.createReader();
         for (;;) {
+            // readEntries answers at most ~100 entries per call: read until it answers none.
             const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
             if (batch.length === 0) break;
             for (const child of batch) await walk(child, out);
@@ -94,10 +132,11 @@ function pump(state) {
         const file = files.get(key);
         if (!file) continue;
         state.active++;
-        send(state, key, file).finally(() => { state.active--; files.delete(key); xhrs.delete(key); pump(state); });
+        send(state, key, file).then(keep => { if (!keep) files.delete(key); }).finally(() => { state.active--; xhrs.delete(key); pump(state); });
     }
 }
 
+// Resolves true when the file should be kept for a retry (failed for a reason a second try may fix, or cancelled).
 function send(state, key, file) {
     return new Promise(resolve => {
         const xhr = new XMLHttpRequest();
@@ -105,22 +144,25 @@ function send(state, key, file) {
         let last = -1;
         xhr.upload.addEventListener('progress', e => {
             if (!e.lengthComputable) return;
-            const pct = Math.floor(e.loaded * 100 / e.total);
-            if (pct !== last) { last = pct; state.dotnet.invokeMethodAsync('Progress', key, pct); }
+            const pct = Math.floor(e.loaded * 20 / e.total) * 5;
+            if (pct !== last && pct < 100) { last = pct; state.dotnet.invokeMethodAsync('Progress', key, pct); }
         });
         xhr.addEventListener('load', () => {
             let body = null;
             try { body = JSON.parse(xhr.responseText); } catch { body = null; }
             if (xhr.status >= 200 && xhr.status < 300 && body) {
+                appendSession({ imageId: body.imageId, name: file.webkitRelativePath || file.fullPath || file.name, size: file.size, duplicate: !!body.duplicate });
                 state.dotnet.invokeMethodAsync('Uploaded', key, body.imageId, !!body.duplicate);
+                resolve(false);
             } else {
+                const retryable = xhr.status >= 500 || xhr.status === 429 || xhr.status === 408;
                 const title = body?.title || `Upload failed (${xhr.status})`;
-                state.dotnet.invokeMethodAsync('Rejected', key, title, body?.detail || '');
+                state.dotnet.invokeMethodAsync('Rejected', key, title, body?.detail || '', retryable);
+                resolve(retryable);
             }
-            resolve();
         });
-        xhr.addEventListener('error', () => { state.dotnet.invokeMethodAsync('Rejected', key, 'Network error', 'The connection was lost during the upload.'); resolve(); });
-        xhr.addEventListener('abort', () => { state.dotnet.invokeMethodAsync('Aborted', key); resolve(); });
+        xhr.addEventListener('error', () => { state.dotnet.invokeMethodAsync('Rejected', key, 'Network error', 'The connection was lost during the upload.', true); resolve(true); });
+        xhr.addEventListener('abort', () => { state.dotnet.invokeMethodAsync('Aborted', key); resolve(true); });
         const form = new FormData();
         form.append('file', file, file.name);
         xhr.open('POST', '/api/upload');
@@ -129,11 +171,23 @@ function send(state, key, file) {
     });
 }
 
+// What the server has received in this tab's session: the page asks the server for these images again after a refresh.
 const sessionKey = 'imagepipeline.uploads';
 
-export function loadSession() {
+function readSession() {
     try { return JSON.parse(sessionStorage.getItem(sessionKey) || '[]'); } catch { return []; }
 }
 
-export function saveSession(items) { sessionStorage.setItem(sessionKey, JSON.stringify(items)); }
+// One page of it: a circuit takes at most 32 KB per message from the browser, so thousands come back in pages.
+export function loadSession(start, count) {
+    const all = readSession();
+    return start === undefined ? all : all.slice(start, start + count);
+}
 
+export function saveSession(items) { saved = items; sessionStorage.setItem(sessionKey, JSON.stringify(items)); }
+
+let saved = null;           // this tab's list, kept in memory so appending stays cheap with thousands
+function appendSession(item) {
+    saved ??= readSession();
+    if (!saved.some(i => i.imageId === item.imageId)) { saved.push(item); saveSession(saved); }
+}

@@ -23,6 +23,21 @@ public sealed class UploadEntry
 
     public string? ErrorDetail { get; set; }
 
+    /// <summary>The image's pipeline status as the server last said (upload answer, live events, or the list on load).</summary>
+    public ImagePipeline.Core.Images.ImageStatus? Status { get; set; }
+
+    /// <summary>The import this file came with (0: restored after a refresh); the overall bar and the estimate cover one import.</summary>
+    public int Batch { get; init; }
+
+    /// <summary>Refused for a reason a second try may fix (network, server busy or failing), or cancelled: "Retry failed" sends it again.</summary>
+    public bool Retryable { get; set; }
+
+    /// <summary>The browser sent it and the server answered (a refusal then is the server's, not the page's check).</summary>
+    public bool Sent { get; set; }
+
+    /// <summary>The server has it and it needs nothing more: processed, or a duplicate of a photo already there.</summary>
+    public bool Ready => Phase == UploadPhase.Uploaded && (Duplicate || Status == ImagePipeline.Core.Images.ImageStatus.Stored);
+
     public bool InFlight => Phase is UploadPhase.Queued or UploadPhase.Uploading;
 }
 

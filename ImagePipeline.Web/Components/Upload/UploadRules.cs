@@ -6,9 +6,8 @@ namespace ImagePipeline.Web.Components.Upload;
 /// <summary>The client-side check of a chosen file: obviously wrong files never leave the browser.</summary>
 public static class UploadRules
 {
-    public const int MaxFiles = 100;
-
-    public const int Parallelism = 3;
+    /// <summary>Files sent at once: below the server's Pipeline:Security:UploadConcurrencyPerUser (8) so one tab never hits it.</summary>
+    public const int Parallelism = 4;
 
     private static readonly HashSet<string> AcceptedTypes = new(StringComparer.OrdinalIgnoreCase)
     {
