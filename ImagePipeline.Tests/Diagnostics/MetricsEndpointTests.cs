@@ -23,8 +23,10 @@ public sealed class MetricsEndpointTests : IDisposable
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("imagepipeline_uploads", body, StringComparison.Ordinal);
-        Assert.Contains("imagepipeline_queue_depth", body, StringComparison.Ordinal);
+        // The names the README gives: Prometheus' spelling of imagepipeline.uploads and imagepipeline.queue.depth.
+        Assert.Contains("# TYPE imagepipeline_uploads_total counter", body, StringComparison.Ordinal);
+        Assert.Matches("""imagepipeline_uploads_total\{[^}]*duplicate="false"[^}]*\} \d""", body);
+        Assert.Contains("# TYPE imagepipeline_queue_depth gauge", body, StringComparison.Ordinal);
 
         var (_, userKey) = await _app.CreateUserAsync("user1", Roles.User);
         using var forbidden = await _app.CreateClientWithKey(userKey).GetAsync("/metrics");
