@@ -7,8 +7,8 @@ namespace ImagePipeline.Web;
 /// </summary>
 public static class UiPaths
 {
-    /// <summary>Called by scripts and JavaScript clients, never navigated to.</summary>
-    public static readonly IReadOnlyList<string> MachinePrefixes = ["/api", "/hubs", "/_blazor"];
+    /// <summary>Called by scripts, scrapers and JavaScript clients, never navigated to.</summary>
+    public static readonly IReadOnlyList<string> MachinePrefixes = ["/api", "/hubs", "/_blazor", "/metrics"];
 
     /// <summary>Every prefix that is not a page: the machine ones, health, OpenAPI, the framework's and packages' assets.</summary>
     public static readonly IReadOnlyList<string> NotPagePrefixes = [.. MachinePrefixes, "/health", "/openapi", "/_framework", "/_content"];

@@ -2,6 +2,7 @@ using ImagePipeline.Core;
 using ImagePipeline.Web.Accounts;
 using ImagePipeline.Web.Api;
 using ImagePipeline.Web.Components;
+using ImagePipeline.Web.Diagnostics;
 using ImagePipeline.Web.Health;
 using ImagePipeline.Web.Hosting;
 using ImagePipeline.Web.Hubs;
@@ -28,6 +29,7 @@ public static class WebComposition
             .AddCheck<DataDirectoryHealthCheck>("data-directory");
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddPipelineMetricsExporter();
         services.AddSingleton<ImageReads>();
         services.AddScoped<ImageDownloads>();
         builder.AddPipelineScaleOut(); // PostgreSQL keys, Redis backplane and relays (README "Scaling out"); keep last
@@ -69,6 +71,7 @@ public static class WebComposition
         app.MapSharePage();
         api.MapGroup("/admin").RequireAuthorization(SecurityComposition.AdminPolicy).MapAdminJobsApi();
         app.MapHub<ProgressHub>(ProgressHub.Path).RequireAuthorization();
+        app.MapPipelineMetrics(); // /metrics, Admin only
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -12,5 +12,5 @@ public interface IImageProcessor
 
     /// <summary>Decodes <paramref name="source"/> once and writes it fitted within <paramref name="maxSize"/> px.</summary>
     /// <exception cref="CorruptImageException">The source can never be decoded (not worth a retry).</exception>
-    Task<DerivedImage> ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken);
+    Task ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken);
 }

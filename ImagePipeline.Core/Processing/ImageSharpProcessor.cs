@@ -36,7 +36,7 @@ public sealed class ImageSharpProcessor : IImageProcessor
 
     public string AssetContentType { get; }
 
-    public async Task<DerivedImage> ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken)
+    public async Task ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken)
     {
         using var image = await DecodeAsync(source, cancellationToken);
         var orientation = ReadOrientation(image);
@@ -82,11 +82,10 @@ public sealed class ImageSharpProcessor : IImageProcessor
             using var encoded = new MemoryStream();
             await rgb.SaveAsync(encoded, _encoder, cancellationToken);
             await output.WriteAsync(WebpIcc.Embed(encoded.GetBuffer().AsSpan(0, (int)encoded.Length), kept.ToByteArray(), rgb.Width, rgb.Height), cancellationToken);
-            return new DerivedImage(rgb.Width, rgb.Height);
+            return;
         }
 
         await rgb.SaveAsync(output, _encoder, cancellationToken);
-        return new DerivedImage(rgb.Width, rgb.Height);
     }
 
     private static async Task<SharpImage> DecodeAsync(Stream source, CancellationToken cancellationToken)

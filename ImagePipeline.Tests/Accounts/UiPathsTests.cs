@@ -33,6 +33,7 @@ public sealed class UiPathsTests : IDisposable
     [InlineData("/api/images", true)]
     [InlineData("/hubs/progress", true)]
     [InlineData("/_blazor", true)]
+    [InlineData("/metrics", true)]
     [InlineData("/health", false)]
     [InlineData("/upload", false)]
     public void Machine_paths_answer_status_codes(string path, bool statusCode) =>

@@ -27,8 +27,8 @@ public sealed class ImagesApiTests : IDisposable
         var page1 = await client.GetFromJsonAsync<JsonElement>("/api/images?page=1&pageSize=2");
         var page2 = await client.GetFromJsonAsync<JsonElement>("/api/images?page=2&pageSize=2");
         Assert.Equal(3, page1.GetProperty("total").GetInt32());
-        Assert.Equal([ids[2], ids[1]], page1.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
-        Assert.Equal([ids[0]], page2.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+        Assert.Equal([ids[2], ids[1]], page1.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("imageId").GetGuid()));
+        Assert.Equal([ids[0]], page2.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("imageId").GetGuid()));
 
         var stored = await client.GetFromJsonAsync<JsonElement>("/api/images?status=STORED");
         Assert.Equal(3, stored.GetProperty("total").GetInt32());

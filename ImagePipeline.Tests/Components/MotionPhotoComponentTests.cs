@@ -44,7 +44,7 @@ public sealed class MotionPhotoComponentTests : ComponentTestHost
     {
         var id = Guid.NewGuid();
         var url = $"/api/images/{id}";
-        return new ImageDto(id, id, "PXL_0001.MP.jpg", "image/jpeg", "JPEG", 1000, 4000, 3000, null, null, null, null, null,
+        return new ImageDto(id, "PXL_0001.MP.jpg", "image/jpeg", "JPEG", 1000, 4000, 3000, null, null, null, null, null,
             ImageStatus.Stored, DateTime.UtcNow, DateTime.UtcNow, $"{url}/original", $"{url}/thumbnail?v=1", $"{url}/preview?v=1", null,
             video ? $"{url}/video" : null);
     }

@@ -25,7 +25,7 @@ public sealed class TimelineViewTests : BunitContext
 
         var tiles = cut.FindAll("[data-testid=gallery-tile]");
         Assert.InRange(tiles.Count, 1, 200); // not 3,000
-        Assert.Equal(photos[0].Id.ToString(), tiles[0].GetAttribute("data-image-id"));
+        Assert.Equal(photos[0].ImageId.ToString(), tiles[0].GetAttribute("data-image-id"));
         Assert.All(cut.FindAll("[data-testid=gallery-tile] img"), img => Assert.Equal("lazy", img.GetAttribute("loading")));
         Assert.Contains("June 2026", cut.Find("[data-testid=timeline-month]").TextContent);
         Assert.True(cut.FindAll("[data-testid=scrubber-month]").Count >= 12);
@@ -43,7 +43,7 @@ public sealed class TimelineViewTests : BunitContext
 
         cut.FindAll("[data-testid=tile-check]")[0].Click();
         cut.FindAll("[data-testid=tile-check]")[2].Click(new Microsoft.AspNetCore.Components.Web.MouseEventArgs { ShiftKey = true });
-        Assert.Equal(photos.Take(3).Select(p => p.Id).Order(), selection.Ids.Order());
+        Assert.Equal(photos.Take(3).Select(p => p.ImageId).Order(), selection.Ids.Order());
 
         // While selecting, a click on a tile selects instead of opening.
         cut.FindAll("[data-testid=gallery-tile]")[4].Click();
@@ -59,6 +59,6 @@ public sealed class TimelineViewTests : BunitContext
         selection.Clear();
         cut.Render(); // the page re-renders on SelectionModel.Changed
         cut.FindAll("[data-testid=gallery-tile]")[0].Click();
-        Assert.Equal([photos[0].Id], opened.Select(o => o.Id));
+        Assert.Equal([photos[0].ImageId], opened.Select(o => o.ImageId));
     }
 }

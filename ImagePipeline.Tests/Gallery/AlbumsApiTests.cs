@@ -29,7 +29,7 @@ public sealed class AlbumsApiTests : IDisposable
 
         var album = await client.GetFromJsonAsync<JsonElement>($"/api/albums/{id}");
         Assert.Equal(3, album.GetProperty("count").GetInt32());
-        Assert.Equal(ids.Order(), album.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).Order());
+        Assert.Equal(ids.Order(), album.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("imageId").GetGuid()).Order());
         Assert.Equal(ids[2], album.GetProperty("coverImageId").GetGuid()); // the newest photo by default
         Assert.False(album.GetProperty("coverChosen").GetBoolean());
 
@@ -101,7 +101,7 @@ public sealed class AlbumsApiTests : IDisposable
         Assert.Empty((await bob.GetFromJsonAsync<JsonElement>("/api/albums")).EnumerateArray());
 
         var detail = await alice.GetFromJsonAsync<JsonElement>($"/api/albums/{album}");
-        Assert.Equal([aliceImage], detail.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+        Assert.Equal([aliceImage], detail.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("imageId").GetGuid()));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class TimelineLayoutTests
     internal static ImageDto Photo(DateTime? captured, DateTime uploaded, Guid? id = null)
     {
         var g = id ?? Guid.NewGuid();
-        return new ImageDto(g, g, $"{g:N}.jpg", "image/jpeg", "JPEG", 1000, 100, 100, null, captured, null, null, null, ImageStatus.Stored,
+        return new ImageDto(g, $"{g:N}.jpg", "image/jpeg", "JPEG", 1000, 100, 100, null, captured, null, null, null, ImageStatus.Stored,
             uploaded, uploaded, $"/api/images/{g}/original", $"/api/images/{g}/thumbnail?v=1", $"/api/images/{g}/preview?v=1", null);
     }
 
@@ -28,9 +28,9 @@ public sealed class TimelineLayoutTests
         Assert.Equal(
             ["Month:November 2026", "Day:Today", "Tiles:", "Day:Yesterday", "Tiles:", "Month:October 2026", "Day:Sat, 3 Oct", "Tiles:", "Month:October 2024", "Day:Thu, 3 Oct 2024", "Tiles:"],
             layout.Rows.Select(r => $"{r.Kind}:{r.Label}"));
-        Assert.Equal([a.Id, b.Id, c.Id, d.Id], layout.Order);
+        Assert.Equal([a.ImageId, b.ImageId, c.ImageId, d.ImageId], layout.Order);
         Assert.Equal(["November 2026", "October 2026", "October 2024"], layout.Months.Select(m => m.Label));
-        Assert.Equal([c.Id], layout.Day(new DateOnly(2026, 10, 3)));
+        Assert.Equal([c.ImageId], layout.Day(new DateOnly(2026, 10, 3)));
     }
 
     [Fact]

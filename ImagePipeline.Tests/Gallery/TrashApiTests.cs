@@ -107,7 +107,7 @@ public sealed class TrashApiTests : IDisposable
     }
 
     internal static async Task<List<Guid>> IdsAsync(HttpClient client, string url) =>
-        [.. (await client.GetFromJsonAsync<JsonElement>(url)).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid())];
+        [.. (await client.GetFromJsonAsync<JsonElement>(url)).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("imageId").GetGuid())];
 }
 
 public sealed class TrashPurgeTests : IDisposable

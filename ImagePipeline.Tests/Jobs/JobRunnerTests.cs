@@ -94,7 +94,7 @@ public sealed class JobRunnerTests : IDisposable
 
         public string AssetContentType => inner.AssetContentType;
 
-        public Task<DerivedImage> ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken)
+        public Task ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken)
         {
             lock (calls)
             {

@@ -71,7 +71,7 @@ public sealed class LoadTests(PublishedBinaryFixture binary, ITestOutputHelper o
                 var items = list.GetProperty("items").EnumerateArray().ToList();
                 foreach (var item in items)
                 {
-                    storedAt.TryAdd(item.GetProperty("id").GetGuid(), DateTime.UtcNow);
+                    storedAt.TryAdd(item.GetProperty("imageId").GetGuid(), DateTime.UtcNow);
                 }
 
                 if (items.Count < 200)

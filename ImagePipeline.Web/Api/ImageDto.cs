@@ -4,7 +4,6 @@ namespace ImagePipeline.Web.Api;
 
 /// <summary>An image as the API shows it, with its processing status and asset URLs (<c>VideoUrl</c>: a motion photo's clip).</summary>
 public sealed record ImageDto(
-    Guid Id,
     Guid ImageId,
     string FileName,
     string ContentType,
@@ -32,7 +31,7 @@ public sealed record ImageDto(
         var baseUrl = $"/api/images/{image.Id}";
         var version = $"?v={image.Version}";
         return new ImageDto(
-            image.Id, image.Id, image.OriginalFileName, image.ContentType, image.Format, image.SizeBytes, image.Width, image.Height,
+            image.Id, image.OriginalFileName, image.ContentType, image.Format, image.SizeBytes, image.Width, image.Height,
             image.Sha256, image.CapturedAt, image.CameraMake, image.CameraModel, image.Orientation, image.Status,
             image.CreatedAt, image.UpdatedAt,
             $"{baseUrl}/original",

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.StaticAssets;
+using Microsoft.Extensions.FileProviders;
 
 namespace ImagePipeline.Web.Hosting;
 
@@ -10,7 +11,7 @@ namespace ImagePipeline.Web.Hosting;
 /// </summary>
 public static class EmbeddedStaticAssets
 {
-    public const string WebRootPrefix = "wwwroot/";
+    public const string WebRootFolder = "wwwroot";
 
     public static string ManifestResourceName(Assembly assembly) => $"{assembly.GetName().Name}.staticwebassets.endpoints.json";
 
@@ -27,11 +28,22 @@ public static class EmbeddedStaticAssets
 
         using (manifest)
         {
-            app.Environment.WebRootFileProvider = new ResourceFileProvider(assembly, WebRootPrefix);
+            app.Environment.WebRootFileProvider = WebRoot(assembly);
             var path = ExtractManifest(manifest);
             app.Lifetime.ApplicationStopped.Register(() => DeleteQuietly(Path.GetDirectoryName(path)!));
             return app.MapStaticAssets(path);
         }
+    }
+
+    /// <summary>
+    /// The embedded <c>wwwroot/</c>, through the manifest the build writes beside it (<c>GenerateEmbeddedFilesManifest</c>).
+    /// Last-modified is the executable's own time: a single-file assembly has no location of its own.
+    /// </summary>
+    internal static ManifestEmbeddedFileProvider WebRoot(Assembly assembly)
+    {
+        var executable = Environment.ProcessPath;
+        var lastModified = executable is not null && File.Exists(executable) ? File.GetLastWriteTimeUtc(executable) : DateTimeOffset.UtcNow;
+        return new ManifestEmbeddedFileProvider(assembly, WebRootFolder, lastModified);
     }
 
     /// <summary>

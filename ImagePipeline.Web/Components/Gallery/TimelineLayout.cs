@@ -18,7 +18,7 @@ public sealed record TimelineRow(TimelineRowKind Kind, DateOnly Day, string Labe
     {
         TimelineRowKind.Month => $"m{Day:yyyyMM}",
         TimelineRowKind.Day => $"d{Day:yyyyMMdd}",
-        _ => $"t{Items[0].Id:N}",
+        _ => $"t{Items[0].ImageId:N}",
     };
 }
 
@@ -102,8 +102,8 @@ public sealed class TimelineLayout
                 top += tile + Gap;
             }
 
-            layout._days[day] = [.. dayItems.Select(d => d.Id)];
-            order.AddRange(dayItems.Select(d => d.Id));
+            layout._days[day] = [.. dayItems.Select(d => d.ImageId)];
+            order.AddRange(dayItems.Select(d => d.ImageId));
         }
 
         layout.Rows = rows;

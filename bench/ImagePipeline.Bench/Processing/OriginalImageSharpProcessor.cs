@@ -42,7 +42,7 @@ public sealed class OriginalImageSharpProcessor : IImageProcessor
 
     public string AssetContentType => "image/jpeg";
 
-    public async Task<DerivedImage> ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken)
+    public async Task ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken)
     {
         using var image = await DecodeAsync(source, cancellationToken);
         var orientation = ReadOrientation(image);
@@ -76,7 +76,6 @@ public sealed class OriginalImageSharpProcessor : IImageProcessor
         image.Metadata.IccProfile = null;
 
         await image.SaveAsync(output, _encoder, cancellationToken);
-        return new DerivedImage(image.Width, image.Height);
     }
 
     private static async Task<Image<Rgb24>> DecodeAsync(Stream source, CancellationToken cancellationToken)
