@@ -160,7 +160,7 @@ public sealed partial class MigrateToPostgresTests : IAsyncLifetime
     private static async Task<List<(Guid Id, string Status)>> ListAsync(HttpClient client)
     {
         var page = await client.GetFromJsonAsync<JsonElement>("/api/images?pageSize=100");
-        return [.. page.GetProperty("items").EnumerateArray().Select(i => (i.GetProperty("id").GetGuid(), i.GetProperty("status").GetString()!))];
+        return [.. page.GetProperty("items").EnumerateArray().Select(i => (i.GetProperty("imageId").GetGuid(), i.GetProperty("status").GetString()!))];
     }
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
