@@ -43,19 +43,8 @@ public sealed class ImageDownloads(ImageQueries queries, IAssetStorage storage)
         var invalid = Path.GetInvalidFileNameChars();
         var cleaned = new string([.. image.OriginalFileName.Select(c => invalid.Contains(c) || char.IsControl(c) || c == '"' ? '_' : c)]);
         var name = string.IsNullOrWhiteSpace(cleaned) ? "image" : cleaned;
-        return Path.ChangeExtension(name, ExtensionOf(image.ContentType));
+        return Path.ChangeExtension(name, AssetLayout.ExtensionOf(image.ContentType));
     }
-
-    internal static string ExtensionOf(string contentType) => contentType switch
-    {
-        "image/jpeg" => ".jpg",
-        "image/png" => ".png",
-        "image/gif" => ".gif",
-        "image/webp" => ".webp",
-        "image/bmp" => ".bmp",
-        "image/tiff" => ".tiff",
-        _ => ".bin",
-    };
 
     private sealed class ZipResult(IReadOnlyList<Image> images, IAssetStorage storage, string fileName) : IResult
     {

@@ -129,7 +129,7 @@ public static class ShareLinksApi
         headers["X-Robots-Tag"] = "noindex, nofollow";
         if (kind == AssetKind.Original)
         {
-            var download = $"{image.Id:N}{ImageDownloads.ExtensionOf(image.ContentType)}";
+            var download = $"{image.Id:N}{AssetLayout.ExtensionOf(image.ContentType)}";
             return TypedResults.File(storage.OpenRead(key), image.ContentType, download, info.LastModifiedUtc, etag, enableRangeProcessing: true);
         }
 
