@@ -61,6 +61,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ImageTrash>();
         services.AddSingleton<TrashPurger>();
         services.AddSingleton<TimelineQueries>();
+        services.AddSingleton<PhotoDetailsReader>();
         services.AddSingleton<Albums.AlbumService>();
         services.AddSingleton<Sharing.ShareLinkService>();
         services.AddSingleton<JobFactory>();

@@ -34,8 +34,12 @@ public sealed record ShareLinkDto(Guid Id, string? Url, bool AllowDownload, Date
     public static ShareLinkDto From(ShareLinkInfo l, string? url = null) => new(l.Id, url, l.AllowDownload, l.CreatedAt, l.ExpiresAt);
 }
 
-/// <summary>A photo as a share link shows it: sizes, the time taken and file URLs under the link. No name, no owner.</summary>
-public sealed record SharedImageDto(Guid Id, int Width, int Height, DateTime TakenAt, string? ThumbnailUrl, string? PreviewUrl, string? OriginalUrl);
+/// <summary>
+/// A photo as a share link shows it: sizes, the time taken and file URLs under the link. No name, no owner.
+/// <see cref="ZoomOriginal"/> (not in JSON): the original may replace the preview when zoomed (downloads allowed, a browser format).
+/// </summary>
+public sealed record SharedImageDto(Guid Id, int Width, int Height, DateTime TakenAt, string? ThumbnailUrl, string? PreviewUrl, string? OriginalUrl,
+    [property: System.Text.Json.Serialization.JsonIgnore] bool ZoomOriginal = false);
 
 /// <summary>What a share link shows.</summary>
 public sealed record SharedAlbumDto(string Name, bool AllowDownload, DateTime? ExpiresAt, IReadOnlyList<SharedImageDto> Images);

@@ -53,7 +53,8 @@ public static class ShareLinksApi
         image.Id, image.Width, image.Height, image.CapturedAt ?? image.CreatedAt,
         image.ThumbnailPath is null ? null : FileUrl(token, image.Id, "thumbnail"),
         image.PreviewPath is null ? null : FileUrl(token, image.Id, "preview"),
-        allowDownload ? FileUrl(token, image.Id, "original") : null);
+        allowDownload ? FileUrl(token, image.Id, "original") : null,
+        allowDownload && Components.Gallery.PhotoInfo.BrowserCanShow(image.ContentType));
 
     private static async Task<IResult> ListAsync(Guid id, HttpContext context, ShareLinkService links, CancellationToken cancellationToken) =>
         await links.ListAsync(context.User.ToViewer(), id, cancellationToken) is { } list
