@@ -1,0 +1,93 @@
+using Bunit;
+using ImagePipeline.Core.Images;
+using ImagePipeline.Tests.Support;
+using ImagePipeline.Web.Api;
+using ImagePipeline.Web.Components.Gallery;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImagePipeline.Tests.Components;
+
+/// <summary>
+/// The viewer's info panel and zoom wiring, signed in as the photos' owner (the bootstrap key's user uploads them):
+/// lens, exposure and the place; zoom reset on every move to another photo; the original offered only in a browser format.
+/// </summary>
+public sealed class ImageViewerOwnerTests() : ComponentTestHost(userId: Web.Accounts.ApiKeyAuthenticationHandler.BootstrapUserId)
+{
+    [Fact]
+    public async Task The_owner_sees_lens_exposure_and_the_place()
+    {
+        var image = await ImageViewerTestData.UploadAsync(App, Http);
+        var cut = Render<ImageViewer>(p => p.Add(v => v.Image, image));
+
+        cut.WaitForAssertion(() => Assert.Equal(GpsPhotos.Place, cut.Find("[data-testid=viewer-place]").TextContent));
+        Assert.Equal(GpsPhotos.Lens, cut.Find("[data-testid=viewer-lens]").TextContent);
+        Assert.Equal(GpsPhotos.Exposure, cut.Find("[data-testid=viewer-exposure]").TextContent);
+        Assert.Contains("TestMaker Model 1", cut.Find("[data-testid=viewer-info]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Moving_to_another_photo_resets_the_zoom_and_offers_its_original_only_in_a_browser_format()
+    {
+        var module = JSInterop.SetupModule("./js/zoom.js");
+        module.SetupModule(invocation => invocation.Identifier == "attach");
+        module.SetupVoid("reset").SetVoidResult();
+        module.SetupVoid("dispose").SetVoidResult();
+        var jpeg = ImageViewerTestData.Dto("image/jpeg");
+        var cut = Render<ImageViewer>(p => p.Add(v => v.Image, jpeg));
+        Assert.Equal(jpeg.OriginalUrl, cut.Find("[data-testid=viewer-preview]").GetAttribute("data-original"));
+        Assert.Equal("4000", cut.Find("[data-testid=viewer-preview]").GetAttribute("data-width"));
+        module.VerifyInvoke("attach");
+        module.VerifyNotInvoke("reset");
+
+        var tiff = ImageViewerTestData.Dto("image/tiff");
+        cut.Render(p => p.Add(v => v.Image, tiff));
+        cut.WaitForAssertion(() => module.VerifyInvoke("reset", calledTimes: 1));
+        Assert.Null(cut.Find("[data-testid=viewer-preview]").GetAttribute("data-original"));
+        Assert.Equal(tiff.ImageId.ToString(), cut.Find("[data-testid=viewer]").GetAttribute("data-image-id"));
+
+        // The same photo again (a re-render, e.g. its status changed): the zoom stays.
+        cut.Render(p => p.Add(v => v.Image, tiff with { Status = ImageStatus.Stored }));
+        module.VerifyInvoke("reset", calledTimes: 1);
+        module.VerifyInvoke("attach", calledTimes: 1);
+    }
+}
+
+/// <summary>The same photo seen by an admin who is not its owner: everything but the place.</summary>
+public sealed class ImageViewerAdminTests() : ComponentTestHost(userId: "another-admin", admin: true)
+{
+    [Fact]
+    public async Task An_admin_who_is_not_the_owner_sees_the_details_but_not_the_place()
+    {
+        var image = await ImageViewerTestData.UploadAsync(App, Http);
+        var cut = Render<ImageViewer>(p => p.Add(v => v.Image, image));
+
+        cut.WaitForAssertion(() => Assert.Equal(GpsPhotos.Lens, cut.Find("[data-testid=viewer-lens]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=viewer-place]"));
+        Assert.DoesNotContain("48.85", cut.Markup, StringComparison.Ordinal);
+    }
+}
+
+internal static class ImageViewerTestData
+{
+    public static async Task<ImageDto> UploadAsync(PipelineAppFactory app, HttpClient http)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(GpsPhotos.Jpeg(600, 400, new DateTime(2030, 1, 2, 3, 4, 5), 4));
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", "gps.jpg");
+        using var response = await http.PostAsync("/api/upload", form);
+        response.EnsureSuccessStatusCode();
+        var body = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
+        var id = body.GetProperty("imageId").GetGuid();
+        var image = await app.Services.GetRequiredService<TimelineQueries>().FindAsync(Viewer.System, id, CancellationToken.None);
+        return ImageDto.From(image!);
+    }
+
+    public static ImageDto Dto(string contentType)
+    {
+        var id = Guid.NewGuid();
+        var url = $"/api/images/{id}";
+        return new ImageDto(id, "photo", contentType, null, 1000, 4000, 3000, null, null, null, null, null,
+            ImageStatus.Processing, DateTime.UtcNow, DateTime.UtcNow, $"{url}/original", $"{url}/thumbnail?v=1", $"{url}/preview?v=1", null);
+    }
+}
