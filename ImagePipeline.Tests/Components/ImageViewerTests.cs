@@ -52,6 +52,55 @@ public sealed class ImageViewerOwnerTests() : ComponentTestHost(userId: Web.Acco
     }
 }
 
+/// <summary>← and → in the gallery page's viewer, opened from a link (<c>/?image=</c>) before the timeline has laid anything out.</summary>
+public sealed class GalleryViewerNavigationTests : ComponentTestHost
+{
+    [Fact]
+    public async Task A_photo_opened_from_its_link_moves_to_its_neighbours_across_the_whole_timeline()
+    {
+        var ids = new List<Guid>();
+        for (var day = 1; day <= 3; day++)
+        {
+            var bytes = GpsPhotos.Jpeg(120, 80, new DateTime(2030, 1, day, 12, 0, 0), day);
+            using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", $"day{day}.jpg" } };
+            using var response = await Http.PostAsync("/api/upload", form);
+            response.EnsureSuccessStatusCode();
+            var body = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
+            ids.Add(body.GetProperty("imageId").GetGuid());
+        }
+
+        // Newest taken first: day 3, day 2, day 1. Open the middle one from its link.
+        Render<MudBlazor.MudPopoverProvider>();
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo($"/?image={ids[1]}");
+        var cut = Render<Web.Components.Pages.GalleryPage>();
+        var viewer = cut.WaitForElement("[data-testid=viewer]", TimeSpan.FromSeconds(30));
+        Assert.Equal(ids[1].ToString(), viewer.GetAttribute("data-image-id"));
+        Assert.False(cut.Find("button[aria-label='Next image']").HasAttribute("disabled"));
+        Assert.False(cut.Find("button[aria-label='Previous image']").HasAttribute("disabled"));
+
+        cut.Find("button[aria-label='Next image']").Click();
+        cut.WaitForAssertion(() => Assert.Equal(ids[0].ToString(), cut.Find("[data-testid=viewer]").GetAttribute("data-image-id")));
+        Assert.True(cut.Find("button[aria-label='Next image']").HasAttribute("disabled"));
+
+        cut.Find("[data-testid=viewer]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "ArrowLeft" });
+        cut.Find("[data-testid=viewer]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "ArrowLeft" });
+        cut.WaitForAssertion(() => Assert.Equal(ids[2].ToString(), cut.Find("[data-testid=viewer]").GetAttribute("data-image-id")));
+        Assert.True(cut.Find("button[aria-label='Previous image']").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void Neighbours_are_found_in_the_whole_list_and_none_for_a_photo_not_in_it()
+    {
+        var list = Enumerable.Range(0, 5).Select(_ => ImageViewerTestData.Dto("image/jpeg")).ToList();
+        var middle = ViewerNeighbours.Of(list, list[2].ImageId);
+        Assert.Equal(list[1], middle.Previous);
+        Assert.Equal(list[3], middle.Next);
+        Assert.Null(ViewerNeighbours.Of(list, list[0].ImageId).Previous);
+        Assert.Null(ViewerNeighbours.Of(list, list[4].ImageId).Next);
+        Assert.Equal(default, ViewerNeighbours.Of(list, Guid.NewGuid()));
+    }
+}
+
 /// <summary>The same photo seen by an admin who is not its owner: everything but the place.</summary>
 public sealed class ImageViewerAdminTests() : ComponentTestHost(userId: "another-admin", admin: true)
 {
