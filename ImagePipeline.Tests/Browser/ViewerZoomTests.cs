@@ -107,6 +107,7 @@ public sealed class ViewerZoomTests(BrowserFixture fixture)
 
         // Without downloads: zoom works on the preview, and the original is never asked for.
         var (stranger, originals) = await OpenSharedAsync(new Uri(closed).AbsolutePath, id);
+        await fixture.ScreenshotAsync(stranger, "shared-fit");
         var stage = stranger.Locator($"#p-{id} [data-testid=share-stage]");
         await stage.DblClickAsync();
         await stranger.WaitForFunctionAsync($"() => Number(document.querySelector('#p-{id} [data-testid=share-stage]').dataset.zoomScale) > 1");

@@ -21,8 +21,31 @@ export function attach(stage, keyTarget) {
     let lastTap = null;
     let lastPointerType = 'mouse';
     let loading = null;
+    let shown = null; // the img element the state belongs to
+    let generation = 0;
 
     const image = () => stage.querySelector('img[data-zoom]');
+
+    // Back to fit, with nothing of the previous photo's gestures or pending original.
+    const clear = () => {
+        pointers.clear();
+        pinch = drag = lastTap = null;
+        loading = null;
+        generation++;
+        state = { scale: 1, x: 0, y: 0 };
+        delete stage.dataset.originalShown;
+        stage.dataset.zoomScale = '1.000';
+        stage.classList.remove('zoomed', 'panning');
+    };
+
+    // Another photo on the stage (the viewer renders a new img for each): its own fitted state, before anything else.
+    const sync = () => {
+        const img = image();
+        if (img === shown) return;
+        shown = img;
+        clear();
+        layout();
+    };
 
     // The original's size, upright: the preview's aspect says whether EXIF orientation turned it.
     const originalSize = img => {
@@ -35,7 +58,8 @@ export function attach(stage, keyTarget) {
     // Fit the original's size into the stage (never larger than its own pixels) and place it centred.
     const layout = () => {
         const img = image();
-        if (!img) { box = null; return; }
+        // Until the preview has loaded there is nothing to place (and its aspect says how the original is turned).
+        if (!img || !img.complete || !img.naturalWidth) { box = null; return; }
         const { ow, oh } = originalSize(img);
         const cw = stage.clientWidth, ch = stage.clientHeight;
         if (!ow || !oh || !cw || !ch) { box = null; return; }
@@ -73,6 +97,7 @@ export function attach(stage, keyTarget) {
 
     const render = () => {
         frame = 0;
+        sync();
         const img = image();
         if (!img || !box) return;
         img.style.transition = animate && !reducedMotion.matches ? 'transform .2s ease-out' : 'none';
@@ -91,6 +116,7 @@ export function attach(stage, keyTarget) {
 
     // Zoom to a scale keeping the photo's point under (px, py) (stage coordinates) where it is.
     const zoomAt = (scale, px, py, smooth = false) => {
+        sync();
         if (!box) layout();
         if (!box) return;
         const target = Math.min(Math.max(scale, MIN_SCALE), maxScale());
@@ -116,12 +142,13 @@ export function attach(stage, keyTarget) {
         if (img.naturalWidth >= box.ow) return; // the preview already has every pixel
         if (box.width * state.scale * dpr() <= img.naturalWidth + 1) return;
         loading = img;
+        const started = generation;
         const probe = new Image();
         probe.decoding = 'async';
         probe.src = url;
         probe.decode().then(() => {
             // Still the photo on screen (not moved on): swap in the decoded original, same box, no jump.
-            if (image() !== img || !img.isConnected) return;
+            if (started !== generation || image() !== img || !img.isConnected) return;
             img.src = url;
             img.dataset.originalShown = 'true';
             stage.dataset.originalShown = 'true';
@@ -138,6 +165,7 @@ export function attach(stage, keyTarget) {
 
     const onDown = e => {
         if (!image() || e.button > 0) return;
+        sync();
         lastPointerType = e.pointerType;
         pointers.set(e.pointerId, local(e));
         stage.setPointerCapture?.(e.pointerId);
@@ -218,10 +246,10 @@ export function attach(stage, keyTarget) {
     };
 
     const onLoad = e => {
-        if (e.target?.matches?.('img[data-zoom]')) { layout(); schedule(state); }
+        if (e.target?.matches?.('img[data-zoom]')) { sync(); layout(); schedule(state); }
     };
 
-    const resize = new ResizeObserver(() => { layout(); schedule(state); });
+    const resize = new ResizeObserver(() => { sync(); layout(); schedule(state); });
     resize.observe(stage);
     stage.addEventListener('wheel', onWheel, { passive: false });
     stage.addEventListener('pointerdown', onDown);
@@ -235,17 +263,13 @@ export function attach(stage, keyTarget) {
     const handle = {
         // Another photo: back to fit, at once.
         reset() {
-            pointers.clear();
-            pinch = drag = lastTap = null;
-            loading = null;
-            state = { scale: 1, x: 0, y: 0 };
-            delete stage.dataset.originalShown;
+            shown = image();
+            clear();
             layout();
             animate = false;
             if (frame) cancelAnimationFrame(frame);
             frame = 0;
             render();
-            if (!box) stage.dataset.zoomScale = '1.000';
         },
         dispose() {
             if (frame) cancelAnimationFrame(frame);
