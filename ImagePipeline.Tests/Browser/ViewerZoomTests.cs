@@ -134,6 +134,56 @@ public sealed class ViewerZoomTests(BrowserFixture fixture)
         await guest.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Two_fingers_pinch_to_zoom_and_a_double_tap_fits_again()
+    {
+        var context = await fixture.Browser.NewContextAsync(new()
+        {
+            BaseURL = fixture.App.BaseUrl,
+            HasTouch = true,
+            ViewportSize = new() { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await BrowserFixture.SignInAsync(page);
+        var id = await UploadAsOwnerAsync(page, GpsPhotos.Jpeg(3000, 2000, new DateTime(2038, 7, 7, 7, 0, 0), 5), "pinch.jpg");
+        await BrowserFixture.GotoInteractiveAsync(page, $"/?image={id}");
+        var stage = page.Locator("[data-testid=viewer-stage]");
+        await Expect(page.Locator("[data-testid=viewer-preview]")).ToHaveJSPropertyAsync("complete", true);
+        await Expect(stage).ToHaveAttributeAsync("data-zoom-scale", "1.000");
+
+        var box = (await stage.BoundingBoxAsync())!;
+        var (cx, cy) = (box.X + (box.Width / 2), box.Y + (box.Height / 2));
+        var cdp = await context.NewCDPSessionAsync(page);
+        Task Touch(string type, params (double X, double Y)[] points) => cdp.SendAsync("Input.dispatchTouchEvent", new Dictionary<string, object>
+        {
+            ["type"] = type,
+            ["touchPoints"] = points.Select((p, i) => new Dictionary<string, object> { ["x"] = p.X, ["y"] = p.Y, ["id"] = i }).ToArray(),
+        });
+
+        // Fingers 100 px apart spread to 300 px: three times closer.
+        await Touch("touchStart", (cx - 50, cy), (cx + 50, cy));
+        for (var step = 1; step <= 5; step++)
+        {
+            await Touch("touchMove", (cx - 50 - (20 * step), cy), (cx + 50 + (20 * step), cy));
+        }
+
+        await Touch("touchEnd");
+        await page.WaitForFunctionAsync("() => Number(document.querySelector('[data-testid=viewer-stage]').dataset.zoomScale) > 2.5");
+        var pinched = await page.EvaluateAsync<double[]>(Transform);
+        Assert.InRange(pinched[0], 2.5, 3.5);
+
+        // A double tap goes back to fit.
+        for (var tap = 0; tap < 2; tap++)
+        {
+            await Touch("touchStart", (cx, cy));
+            await Touch("touchEnd");
+        }
+
+        await Expect(stage).ToHaveAttributeAsync("data-zoom-scale", "1.000");
+        await context.CloseAsync();
+    }
+
     private async Task<(IPage Page, List<string> Originals)> OpenSharedAsync(string path, Guid id)
     {
         var page = await fixture.NewPageAsync(signIn: false);
