@@ -122,6 +122,10 @@ public sealed class ViewerZoomTests(BrowserFixture fixture)
         Assert.DoesNotContain("48.85", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Place", html, StringComparison.Ordinal);
         await fixture.ScreenshotAsync(stranger, "shared-zoomed");
+        // The page's own wiring (whether the original may replace the preview) is not part of the link's JSON.
+        var json = await (await stranger.APIRequest.GetAsync(new Uri(closed).AbsolutePath.Replace("/s/", "/api/share/", StringComparison.Ordinal))).TextAsync();
+        Assert.Contains(id.ToString(), json, StringComparison.Ordinal);
+        Assert.DoesNotContain("zoomOriginal", json, StringComparison.OrdinalIgnoreCase);
         await stranger.Context.CloseAsync();
 
         // With downloads: zoomed past the preview, the original replaces it.
