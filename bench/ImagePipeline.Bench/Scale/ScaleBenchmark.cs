@@ -38,7 +38,7 @@ public sealed class ScaleBenchmark(int runs, string outputRoot, int images)
         var batches = new List<(int Workers, List<double> Latencies, double Seconds)>();
         foreach (var workers in new[] { 1, 2 })
         {
-            Console.Error.WriteLine($"  {images} × 24 MP from {Clients} clients, 1 Web + {workers} Worker...");
+            Console.Error.WriteLine($"  {images} × 24 MP from {Clients} clients, 1 Web + {workers} Worker(s)...");
             await using var deployment = new Deployment(appDll, outputRoot, server, redis, $"batch{workers}");
             var web = await deployment.StartAsync("Web");
             for (var i = 0; i < workers; i++)
@@ -48,7 +48,7 @@ public sealed class ScaleBenchmark(int runs, string outputRoot, int images)
 
             await using var watcher = await StatusWatcher.ConnectAsync(web.BaseAddress, AppHost.ApiKey);
             await OneAsync(web.Client, watcher, UploadFiles.WithComment(photo, Tag()), "warm-up.jpg", "image/jpeg"); // warm-up, not counted
-            loads.Add(($"before the batch, {workers} Worker", MachineInfo.LoadAverage()));
+            loads.Add(($"before the batch, {workers} Worker(s)", MachineInfo.LoadAverage()));
             var next = 0;
             var started = Stopwatch.GetTimestamp();
             var clients = Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
@@ -64,7 +64,7 @@ public sealed class ScaleBenchmark(int runs, string outputRoot, int images)
             })).ToArray();
             var latencies = (await Task.WhenAll(clients)).SelectMany(l => l).ToList();
             batches.Add((workers, latencies, Stopwatch.GetElapsedTime(started).TotalSeconds));
-            loads.Add(($"after the batch, {workers} Worker", MachineInfo.LoadAverage()));
+            loads.Add(($"after the batch, {workers} Worker(s)", MachineInfo.LoadAverage()));
         }
 
         // (b) a tiny PNG at a time: Web + Worker apart vs one All instance, both deployments up, uploads alternating.
@@ -113,7 +113,7 @@ public sealed class ScaleBenchmark(int runs, string outputRoot, int images)
         foreach (var (workers, latencies, seconds) in batches)
         {
             var stats = Stats.Of(latencies);
-            throughput.Add($"{images} × 24 MP ({EndToEndBenchmark.PhotoFile}), {Clients} clients, 1 Web + {workers} Worker",
+            throughput.Add($"{images} × 24 MP ({EndToEndBenchmark.PhotoFile}), {Clients} clients, 1 Web + {workers} Worker{(workers > 1 ? "s" : "")}",
                 images.ToString(CultureInfo.InvariantCulture), F(seconds), F(images / seconds * 60), F(stats.Median), F(Stats.Quantile(latencies, 0.95)), F(stats.Min), F(stats.Max));
         }
 
