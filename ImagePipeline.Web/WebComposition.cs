@@ -40,8 +40,9 @@ public static class WebComposition
     {
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
-        // Pipeline:Role=Worker: the runner only, and /health on HTTP.
-        if (app.MapWorkerOnly(worker => worker.MapHealthChecks("/health", new() { ResponseWriter = HealthResponseWriter.WriteAsync })))
+        // Pipeline:Role=Worker: the runner only, and /health on HTTP, open like the Web instances' (status only for anonymous
+        // callers): load balancers and orchestrators probe it without credentials.
+        if (app.MapWorkerOnly(worker => worker.MapHealthChecks("/health", new() { ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous()))
         {
             return app;
         }

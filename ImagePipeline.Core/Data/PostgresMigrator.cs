@@ -33,10 +33,15 @@ internal static partial class PostgresMigrator
 
         try
         {
-            // A new database has no history table yet: everything is pending (and EF logs no failed query for it).
-            var pending = await db.GetService<IHistoryRepository>().ExistsAsync(cancellationToken)
-                ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList()
-                : db.Database.GetMigrations().ToList();
+            // A new database has no history table yet. Npgsql's IHistoryRepository.ExistsAsync always answers true and lets
+            // the read of the missing table fail, which EF logs as an error ("Failed executing DbCommand"): so look it up in
+            // the catalogue and create it first (still under the lock); then EF's reads find an empty table.
+            if (!await HistoryTableExistsAsync(db, cancellationToken))
+            {
+                await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+            }
+
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count > 0)
             {
                 await db.Database.MigrateAsync(cancellationToken);
@@ -52,6 +57,11 @@ internal static partial class PostgresMigrator
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>Whether <c>__EFMigrationsHistory</c> exists where an unqualified name resolves (the connection's search_path), as EF reads it.</summary>
+    private static async Task<bool> HistoryTableExistsAsync(PipelineDbContext db, CancellationToken cancellationToken) =>
+        await db.Database.SqlQueryRaw<bool>("""SELECT to_regclass('"__EFMigrationsHistory"') IS NOT NULL AS "Value" """)
+            .SingleAsync(cancellationToken);
 
     /// <summary>CREATE DATABASE through the maintenance database when the target does not exist; a concurrent creator's win is fine.</summary>
     private static async Task EnsureDatabaseAsync(string connectionString, ILogger logger, CancellationToken cancellationToken)

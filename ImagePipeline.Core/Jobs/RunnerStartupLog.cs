@@ -16,6 +16,11 @@ public sealed partial class RunnerStartupLog(JobHandlerRegistry registry, Runner
         {
             LogStarting(logger, identity.Id, runner.EffectiveConcurrency, runner.PollInterval);
         }
+        else if (!options.Value.Role.RunsJobs())
+        {
+            // A Web instance: processing is the Worker instances' part, nothing is wrong.
+            LogWebRole(logger);
+        }
         else
         {
             LogDisabled(logger);
@@ -31,4 +36,7 @@ public sealed partial class RunnerStartupLog(JobHandlerRegistry registry, Runner
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "[Job Runner] Disabled (Pipeline:Runner:Enabled=false): uploads stay INGESTED")]
     private static partial void LogDisabled(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[Job Runner] Off on this instance (Pipeline:Role=Web): Worker instances process the uploads' jobs")]
+    private static partial void LogWebRole(ILogger logger);
 }

@@ -27,8 +27,7 @@ public sealed class DataDirectoryTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            TestDatabase.DeleteDataDirectory(directory);
         }
     }
 

@@ -69,6 +69,11 @@ public sealed class BrowserApp : IAsyncDisposable
         start.Environment["Pipeline__Runner__PollInterval"] = "00:00:01";
         start.Environment["Pipeline__Runner__RetryBaseDelay"] = "00:00:00.100";
         start.Environment["Pipeline__Security__BootstrapApiKey"] = BootstrapKey;
+        foreach (var (key, value) in TestDatabase.Settings(dataDirectory))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value; // PostgreSQL when the suite runs on it
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
         var app = new BrowserApp(process, port, dataDirectory);
         process.OutputDataReceived += (_, e) => app.Record(e.Data);
@@ -148,7 +153,7 @@ public sealed class BrowserApp : IAsyncDisposable
         _process.Dispose();
         try
         {
-            Directory.Delete(DataDirectory, recursive: true);
+            TestDatabase.DeleteDataDirectory(DataDirectory);
         }
         catch (IOException)
         {

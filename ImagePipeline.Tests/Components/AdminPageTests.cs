@@ -17,7 +17,8 @@ public sealed class AdminPageTests : ComponentTestHost
         Render<MudPopoverProvider>();
         var cut = Render<AdminPage>();
         cut.WaitForAssertion(() => Assert.Equal("0", Count(cut, JobStatus.Pending)), Patience);
-        Assert.Contains("Processing paused", cut.Find("[data-testid=runner-state]").TextContent);
+        // The page's first render comes before its first query answers: wait for the state it loaded.
+        cut.WaitForAssertion(() => Assert.Contains("Processing paused", cut.Find("[data-testid=runner-state]").TextContent), Patience);
 
         await UploadAsync(Photo(), "one.jpg");
 

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace ImagePipeline.Tests.Data;
 
+[Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)] // upgrades of SQLite databases left by earlier phases
 public sealed class MigrationTests : IDisposable
 {
     private readonly string _data = TestPaths.NewTempDirectory();

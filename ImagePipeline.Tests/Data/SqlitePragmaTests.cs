@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ImagePipeline.Tests.Data;
 
+[Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)] // SQLite's pragmas
 public sealed class SqlitePragmaTests : IDisposable
 {
     private readonly PipelineAppFactory _app = new(new Dictionary<string, string?> { ["Pipeline:Runner:Enabled"] = "false" });

@@ -160,10 +160,14 @@ public sealed class ShareLinksApiTests : IDisposable
         Assert.Equal(tokens.Select(ShareTokens.Hash).Order(), stored.Order());
         Assert.All(stored, h => Assert.Matches("^[0-9a-f]{64}$", h));
         Assert.DoesNotContain(stored, h => tokens.Contains(h));
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(_app.DataDirectory, "pipeline.db"));
-        var text = System.Text.Encoding.ASCII.GetString(bytes) + (File.Exists(Path.Combine(_app.DataDirectory, "pipeline.db-wal"))
-            ? System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(Path.Combine(_app.DataDirectory, "pipeline.db-wal"))) : "");
-        Assert.All(tokens, t => Assert.DoesNotContain(t, text, StringComparison.Ordinal));
+        if (!Support.TestDatabase.IsPostgres)
+        {
+            // Nowhere in the SQLite file either (on PostgreSQL the rows above are all there is to read).
+            var bytes = await File.ReadAllBytesAsync(Path.Combine(_app.DataDirectory, "pipeline.db"));
+            var text = System.Text.Encoding.ASCII.GetString(bytes) + (File.Exists(Path.Combine(_app.DataDirectory, "pipeline.db-wal"))
+                ? System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(Path.Combine(_app.DataDirectory, "pipeline.db-wal"))) : "");
+            Assert.All(tokens, t => Assert.DoesNotContain(t, text, StringComparison.Ordinal));
+        }
 
         // A token one character off opens nothing.
         var anonymous = _app.CreateAnonymousClient();

@@ -85,6 +85,7 @@ public sealed class TrashApiTests : IDisposable
     }
 
     [Fact]
+    [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)] // a backup of the SQLite file
     public async Task A_backup_carries_the_trash_and_a_restore_brings_it_back()
     {
         var client = _app.CreateClient();

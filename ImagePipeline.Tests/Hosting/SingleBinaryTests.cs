@@ -9,6 +9,7 @@ namespace ImagePipeline.Tests.Hosting;
 
 /// <summary>The published single binary, copied alone into an empty folder: it serves the UI and its assets, processes an upload, backs up and restores.</summary>
 [Collection(PublishedBinaryCollection.Name)]
+[Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)] // the single binary on its SQLite file, backup and restore of it
 public sealed partial class SingleBinaryTests(PublishedBinaryFixture binary, ITestOutputHelper output)
 {
     [Fact]

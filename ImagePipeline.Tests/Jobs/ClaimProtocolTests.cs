@@ -14,8 +14,7 @@ public sealed class ClaimProtocolTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, recursive: true);
+        TestDatabase.DeleteDataDirectory(_data);
     }
 
     [Fact]

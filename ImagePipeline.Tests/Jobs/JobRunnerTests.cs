@@ -16,8 +16,7 @@ public sealed class JobRunnerTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, recursive: true);
+        TestDatabase.DeleteDataDirectory(_data);
     }
 
     [Fact]
@@ -105,12 +104,11 @@ public sealed class JobRunnerTests : IDisposable
         }
     }
 
-    private static async Task<Image<Rgb24>> LoadPreviewAsync(Core.Data.PipelineDbContext db, Guid id)
+    private async Task<Image<Rgb24>> LoadPreviewAsync(Core.Data.PipelineDbContext db, Guid id)
     {
         var image = await db.Images.SingleAsync(i => i.Id == id);
         Assert.Equal(ImageStatus.Stored, image.Status);
-        var dataDirectory = Path.GetDirectoryName(db.Database.GetDbConnection().DataSource)!;
-        return await SixLabors.ImageSharp.Image.LoadAsync<Rgb24>(Path.Combine(dataDirectory, image.PreviewPath!));
+        return await SixLabors.ImageSharp.Image.LoadAsync<Rgb24>(Path.Combine(_data, image.PreviewPath!));
     }
 
     private static double MeanDifference(Image<Rgb24> a, Image<Rgb24> b)

@@ -17,8 +17,7 @@ public sealed class QueueIntegrityTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, recursive: true);
+        TestDatabase.DeleteDataDirectory(_data);
     }
 
     [Fact]

@@ -12,8 +12,7 @@ public sealed class ShutdownAndRecoveryTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, recursive: true);
+        TestDatabase.DeleteDataDirectory(_data);
     }
 
     [Fact]

@@ -13,6 +13,7 @@ namespace ImagePipeline.Tests.Reliability;
 /// </summary>
 [Collection(PublishedBinaryCollection.Name)]
 [Trait("Category", "Reliability")]
+[Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)] // several processes on one SQLite file
 public sealed class ContentionTests(PublishedBinaryFixture binary, ITestOutputHelper output)
 {
     private const int UploadsPerPhase = 150;

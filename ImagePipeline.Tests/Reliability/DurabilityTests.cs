@@ -12,6 +12,7 @@ namespace ImagePipeline.Tests.Reliability;
 /// </summary>
 [Collection(PublishedBinaryCollection.Name)]
 [Trait("Category", "Reliability")]
+[Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)] // SQLite's synchronous=FULL and fsyncs
 public sealed class DurabilityTests(PublishedBinaryFixture binary, ITestOutputHelper output)
 {
     [Fact]

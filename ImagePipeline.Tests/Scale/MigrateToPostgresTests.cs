@@ -18,6 +18,7 @@ namespace ImagePipeline.Tests.Scale;
 /// API key, an album shared by link, a sign-in cookie) is moved to a fresh PostgreSQL database and served from there on the
 /// same data directory. Needs IMAGEPIPELINE_TEST_POSTGRES (./test.sh starts a server).
 /// </summary>
+[Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)] // the move from a SQLite installation
 public sealed partial class MigrateToPostgresTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";

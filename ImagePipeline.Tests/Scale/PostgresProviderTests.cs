@@ -6,7 +6,10 @@ using ImagePipeline.Core.Jobs;
 using ImagePipeline.Tests.Support;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -47,6 +50,19 @@ public sealed class PostgresProviderTests : IAsyncLifetime
         await using var db = host.CreateDbContext();
         Assert.True(db.Database.IsNpgsql());
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task Starting_on_an_empty_server_creates_and_migrates_the_database_without_logging_an_error()
+    {
+        await using var app = new PipelineAppFactory(Settings(), Path.Combine(_data, "app"));
+        await using var logged = app.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddFakeLogging()));
+        (await logged.CreateClient().GetAsync("/health")).EnsureSuccessStatusCode();
+
+        var records = logged.Services.GetFakeLogCollector().GetSnapshot();
+        Assert.Contains(records, r => r.Message.StartsWith("Created the PostgreSQL database", StringComparison.Ordinal));
+        Assert.Contains(records, r => r.Message.StartsWith("Applied migrations", StringComparison.Ordinal));
+        Assert.Empty(records.Where(r => r.Level >= LogLevel.Error).Select(r => $"{r.Category}: {r.Message}"));
     }
 
     [Fact]

@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ImagePipeline.Tests.Support;
 
-/// <summary>The real app in the test host, on a fresh data directory (real SQLite file) that is deleted afterwards.</summary>
+/// <summary>
+/// The real app in the test host, on a fresh data directory (real SQLite file, or with IMAGEPIPELINE_TEST_PROVIDER=Postgres
+/// a fresh PostgreSQL database of its own, see <see cref="TestDatabase"/>) that is deleted afterwards.
+/// </summary>
 public class PipelineAppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
@@ -23,6 +26,11 @@ public class PipelineAppFactory : WebApplicationFactory<Program>
             ["Pipeline:Runner:RetryBaseDelay"] = "00:00:00.100",
             ["Pipeline:Security:BootstrapApiKey"] = BootstrapKey,
         };
+        foreach (var (key, value) in TestDatabase.Settings(DataDirectory))
+        {
+            _settings[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
@@ -92,10 +100,9 @@ public class PipelineAppFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing && _ownsDataDirectory)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try
             {
-                Directory.Delete(DataDirectory, recursive: true);
+                TestDatabase.DeleteDataDirectory(DataDirectory);
             }
             catch (IOException)
             {

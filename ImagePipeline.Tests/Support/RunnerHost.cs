@@ -11,7 +11,8 @@ using Microsoft.Extensions.Hosting;
 namespace ImagePipeline.Tests.Support;
 
 /// <summary>
-/// One runner instance without the web app: its own service provider over a shared data directory and SQLite file,
+/// One runner instance without the web app: its own service provider over a shared data directory and database (SQLite file
+/// or, see <see cref="TestDatabase"/>, PostgreSQL),
 /// like a separate process would have. Optional fakes: the time provider and the job handlers.
 /// </summary>
 public sealed class RunnerHost : IAsyncDisposable
@@ -26,6 +27,11 @@ public sealed class RunnerHost : IAsyncDisposable
             ["Pipeline:Runner:Enabled"] = "false", // no Quartz: the test drives DrainAsync itself
             ["Pipeline:Runner:RetryBaseDelay"] = "00:00:00.050",
         };
+        foreach (var (key, value) in TestDatabase.Settings(dataDirectory))
+        {
+            config[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             config[key] = value;

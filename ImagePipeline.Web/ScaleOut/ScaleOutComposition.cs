@@ -90,6 +90,9 @@ public static class ScaleOutComposition
         }
 
         mapHealth(app);
+        // Anything else is 404 for everyone: without this the fallback authorization policy would send an anonymous caller
+        // to a sign-in page that a Worker does not have.
+        app.MapFallback("{**path}", () => TypedResults.NotFound()).AllowAnonymous();
         return true;
     }
 

@@ -3,8 +3,10 @@ using ImagePipeline.Bench;
 using ImagePipeline.Bench.Measurement;
 using ImagePipeline.Bench.Processing;
 
-// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|queue-postgres|api|e2e|ui [--runs N] [--keep DIR]
+// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|queue-postgres|api|e2e|ui|scale [--runs N] [--keep DIR] [--scale-images N]
 //   queue-postgres: the claim on PostgreSQL (IMAGEPIPELINE_BENCH_POSTGRES = an Npgsql connection string without a database)
+//   scale: Web and Worker processes on PostgreSQL + Redis (IMAGEPIPELINE_BENCH_POSTGRES, IMAGEPIPELINE_BENCH_REDIS = host:port;
+//          or the IMAGEPIPELINE_TEST_* ones that `source .ci/services.sh && start_test_services` sets); --scale-images: batch size (200)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args is [MemoryProbe.Command, var engine])
@@ -14,9 +16,10 @@ if (args is [MemoryProbe.Command, var engine])
 
 var what = args.FirstOrDefault() ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
-if (runs < 5 || what is not ("all" or "processing" or "queue" or "sync" or "queue-postgres" or "api" or "e2e" or "ui"))
+var scaleImages = Option("--scale-images") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 200;
+if (runs < 5 || scaleImages < 1 || what is not ("all" or "processing" or "queue" or "sync" or "queue-postgres" or "api" or "e2e" or "ui" or "scale"))
 {
-    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|queue-postgres|api|e2e|ui [--runs N (≥5)] [--keep DIR]");
+    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|queue-postgres|api|e2e|ui|scale [--runs N (≥5)] [--keep DIR] [--scale-images N (scale: batch size, 200)]");
     return 2;
 }
 
@@ -62,6 +65,11 @@ try
     if (what is "all" or "ui")
     {
         await new ImagePipeline.Bench.Ui.UiBenchmark(runs, outputRoot).RunAsync(report);
+    }
+
+    if (what is "scale")
+    {
+        await new ImagePipeline.Bench.Scale.ScaleBenchmark(runs, outputRoot, scaleImages).RunAsync(report);
     }
 }
 finally

@@ -92,8 +92,12 @@ public sealed class AppHost : IAsyncDisposable
         throw new DirectoryNotFoundException("ImagePipeline.sln not found above the working directory.");
     }
 
-    /// <summary>Starts the app (<c>dotnet app.dll</c>, or the single-file executable itself) and waits for <c>/health</c> to answer 200.</summary>
-    public static async Task<AppHost> StartAsync(string appDll, string dataDirectory)
+    /// <summary>
+    /// Starts the app (<c>dotnet app.dll</c>, or the single-file executable itself) and waits for <c>/health</c> to answer 200.
+    /// <paramref name="environment"/> adds settings (e.g. the scale-out ones); <paramref name="logName"/> names its log beside the
+    /// data directory (default: the data directory's name), for several instances on one data directory.
+    /// </summary>
+    public static async Task<AppHost> StartAsync(string appDll, string dataDirectory, IReadOnlyDictionary<string, string>? environment = null, string? logName = null)
     {
         Directory.CreateDirectory(dataDirectory);
         var port = FreePort();
@@ -117,7 +121,12 @@ public sealed class AppHost : IAsyncDisposable
         start.Environment["Pipeline__Security__BootstrapApiKey"] = ApiKey;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var log = new StreamWriter(Path.Combine(dataDirectory, "..", Path.GetFileName(dataDirectory) + "-app.log"), append: true) { AutoFlush = true };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var log = new StreamWriter(Path.Combine(dataDirectory, "..", (logName ?? Path.GetFileName(dataDirectory)) + "-app.log"), append: true) { AutoFlush = true };
         var started = Stopwatch.GetTimestamp();
         var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
