@@ -3,7 +3,7 @@ using ImagePipeline.Bench;
 using ImagePipeline.Bench.Measurement;
 using ImagePipeline.Bench.Processing;
 
-// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|queue-postgres|api|e2e|ui [--runs N] [--keep DIR]
+// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|queue-postgres|api|e2e|coldstart|ui [--runs N] [--keep DIR]
 //   queue-postgres: the claim on PostgreSQL (IMAGEPIPELINE_BENCH_POSTGRES = an Npgsql connection string without a database)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -14,9 +14,9 @@ if (args is [MemoryProbe.Command, var engine])
 
 var what = args.FirstOrDefault() ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
-if (runs < 5 || what is not ("all" or "processing" or "queue" or "sync" or "queue-postgres" or "api" or "e2e" or "ui"))
+if (runs < 5 || what is not ("all" or "processing" or "queue" or "sync" or "queue-postgres" or "api" or "e2e" or "coldstart" or "ui"))
 {
-    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|queue-postgres|api|e2e|ui [--runs N (≥5)] [--keep DIR]");
+    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|queue-postgres|api|e2e|coldstart|ui [--runs N (≥5)] [--keep DIR]");
     return 2;
 }
 
@@ -57,6 +57,11 @@ try
     if (what is "all" or "e2e")
     {
         await new ImagePipeline.Bench.EndToEnd.EndToEndBenchmark(runs, outputRoot).RunAsync(report);
+    }
+
+    if (what is "all" or "coldstart")
+    {
+        await new ImagePipeline.Bench.EndToEnd.ColdStartBenchmark(Math.Max(3, runs / 2), outputRoot).RunAsync(report);
     }
 
     if (what is "all" or "ui")
