@@ -79,6 +79,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<JobRunner>();
         services.AddSingleton<IRunnerWakeup, QuartzRunnerWakeup>();
         services.AddHostedService<RunnerStartupLog>();
+        services.AddSingleton<CodecWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<CodecWarmup>());
 
         var runner = new RunnerOptions();
         configuration.GetSection($"{PipelineOptions.SectionName}:Runner").Bind(runner);

@@ -24,6 +24,7 @@ public static class WebComposition
         services.AddOpenApi();
         services.AddSignalR().AddJsonProtocol(o => PipelineJson.Configure(o.PayloadSerializerOptions));
         services.AddHostedService<HubEventForwarder>();
+        services.AddHostedService<Hosting.JsonWarmup>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<DataDirectoryHealthCheck>("data-directory");

@@ -13,6 +13,7 @@ public sealed class PipelineMetrics
 
     private readonly Counter<long> _uploads;
     private readonly Histogram<double> _jobDuration;
+    private readonly Histogram<double> _processingDuration;
     private readonly TimeProvider _time;
 
     public PipelineMetrics(IMeterFactory meters, JobQueries queries, TimeProvider time)
@@ -21,6 +22,8 @@ public sealed class PipelineMetrics
         var meter = meters.Create(MeterName);
         _uploads = meter.CreateCounter<long>("imagepipeline.uploads", "{upload}", "Uploads accepted (duplicate=true: the same bytes again).");
         _jobDuration = meter.CreateHistogram<double>("imagepipeline.job.duration", "s", "Time from claim to finish of a job run, by type and outcome.");
+        _processingDuration = meter.CreateHistogram<double>("imagepipeline.job.processing.duration", "s",
+            "Time a job's handler spent on the image itself (decode, resize, encode), by type; the rest of upload → STORED is overhead.");
         meter.CreateObservableGauge("imagepipeline.queue.depth", () => QueueDepth(queries), "{job}", "Open jobs in the queue, by status (PENDING, PROCESSING).");
     }
 
@@ -39,6 +42,10 @@ public sealed class PipelineMetrics
         var seconds = Math.Max(0, (_time.GetUtcNow().UtcDateTime - started).TotalSeconds);
         _jobDuration.Record(seconds, new KeyValuePair<string, object?>("type", job.Type.ToString().ToUpperInvariant()), new KeyValuePair<string, object?>("outcome", outcome));
     }
+
+    /// <summary>A handler's decode, resize and encode took <paramref name="seconds"/> (recorded whether it succeeded or not).</summary>
+    public void ImageProcessed(JobType type, double seconds) =>
+        _processingDuration.Record(seconds, new KeyValuePair<string, object?>("type", type.ToString().ToUpperInvariant()));
 
     private static IEnumerable<Measurement<int>> QueueDepth(JobQueries queries)
     {

@@ -1,4 +1,5 @@
 using ImagePipeline.Core.Configuration;
+using ImagePipeline.Core.Diagnostics;
 using ImagePipeline.Core.Images;
 using ImagePipeline.Core.Jobs;
 using ImagePipeline.Core.Storage;
@@ -10,7 +11,7 @@ namespace ImagePipeline.Core.Processing;
 /// Writes one derived asset of an image through a temp file and an atomic rename.
 /// The preview is made from the original (its one decode); the thumbnail from the preview when it exists.
 /// </summary>
-public abstract class AssetJobHandler(IAssetStorage storage, IImageProcessor processor, DecodeMemoryBudget budget, IOptions<PipelineOptions> options)
+public abstract class AssetJobHandler(IAssetStorage storage, IImageProcessor processor, DecodeMemoryBudget budget, PipelineMetrics metrics, TimeProvider time, IOptions<PipelineOptions> options)
     : IJobHandler
 {
     public abstract JobType Type { get; }
@@ -39,8 +40,22 @@ public abstract class AssetJobHandler(IAssetStorage storage, IImageProcessor pro
         // only while the decodes in flight fit the memory budget.
         var estimate = DecodeBounds.Measure(input, options.Value.Upload.MaxPixels);
         using var admission = await budget.AcquireAsync(estimate.DecodedBytes, cancellationToken);
-        await storage.WriteAsync(key, (output, ct) => processor.ResizeAsync(input, output, MaxSize, ct), cancellationToken);
+        await storage.WriteAsync(key, (output, ct) => ProcessAsync(input, output, ct), cancellationToken);
         return key;
+    }
+
+    /// <summary>The image work itself, timed apart from the reading, fsyncing and queueing around it (<see cref="PipelineMetrics"/>).</summary>
+    private async Task ProcessAsync(Stream input, Stream output, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            await processor.ResizeAsync(input, output, MaxSize, cancellationToken);
+        }
+        finally
+        {
+            metrics.ImageProcessed(Type, time.GetElapsedTime(started).TotalSeconds);
+        }
     }
 
     protected virtual string? ChooseSource(Images.Image image) => image.SourcePath;

@@ -37,12 +37,13 @@ public static class ImageSharpConfiguration
         // Decoding runs on the runner's own parallelism; one image uses one thread.
         MaxDegreeOfParallelism = 1,
 
-        // The default pool keeps what a burst of large images rented until its trim timer runs; a small cap gives most of it
-        // back at once. Measured (docs/benchmarks.md): RSS after the corpus 2 s idle ~240 → ~170 MB, at the price of a
-        // higher peak (~240 → ~265 MB: a 24 MP Rgb24 frame, 72 MB, comes fresh from the native heap each time).
+        // Pooled buffers are reused from one image to the next: a 24 MP Rgb24 frame (72 MB) that comes fresh from the native
+        // heap each time costs ~30 ms of page faults per photo (docs/benchmarks.md: a 32 MB cap made every 24 MP preview ~12%
+        // slower). The cap holds two 24 MP decodes (the runner's concurrency on 2 cores) and their resize buffers; when the
+        // queue drains, IdleMemoryTrimmer hands all of it back to the OS.
         MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { MaximumPoolSizeMegabytes = PoolMegabytes }),
     };
 
     /// <summary>The most memory ImageSharp keeps pooled between images.</summary>
-    public const int PoolMegabytes = 32;
+    public const int PoolMegabytes = 256;
 }

@@ -56,6 +56,14 @@ public sealed class PipelineMetricsTests : IDisposable
         Assert.Contains(durations, m => Equals(m.Tags["type"], "PREVIEW") && Equals(m.Tags["outcome"], "completed") && m.Value >= 0);
         Assert.Contains(durations, m => Equals(m.Tags["type"], "THUMBNAIL") && Equals(m.Tags["outcome"], "completed"));
 
+        // The image work itself (decode, resize, encode) is recorded apart, and fits inside the job's run.
+        var handlers = _measurements.Where(m => m.Name == "imagepipeline.job.processing.duration").ToList();
+        Assert.Equal(["PREVIEW", "THUMBNAIL"], handlers.Select(m => (string)m.Tags["type"]!).Order());
+        foreach (var handler in handlers)
+        {
+            Assert.InRange(handler.Value, 0, durations.Single(d => Equals(d.Tags["type"], handler.Tags["type"])).Value);
+        }
+
         _listener.RecordObservableInstruments();
         var depth = _measurements.Where(m => m.Name == "imagepipeline.queue.depth").ToList();
         Assert.Equal(["PENDING", "PROCESSING"], depth.Select(m => (string)m.Tags["status"]!).Order());

@@ -191,6 +191,16 @@ public sealed class AppHost : IAsyncDisposable
     /// <summary>Resident set size of the app (VmRSS), MB.</summary>
     public double ResidentMegabytes() => ReadStatusKilobytes("VmRSS:") / 1024.0;
 
+    /// <summary>CPU time the app has used so far (user + system, all threads), ms.</summary>
+    public double CpuMilliseconds()
+    {
+        // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, after the parenthesised command name.
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks * 1000.0 / 100; // USER_HZ is 100 on Linux
+    }
+
     /// <summary>Resets VmHWM to the current RSS (<c>echo 5 &gt; /proc/pid/clear_refs</c>); false if the kernel refuses.</summary>
     public bool ResetPeak()
     {

@@ -24,6 +24,7 @@ public sealed class EndToEndBenchmark(int runs, string outputRoot)
     public async Task RunAsync(TextWriter report)
     {
         var appDll = await AppHost.LocateAsync(outputRoot);
+        var loadBefore = MachineInfo.LoadAverage();
         var photoPath = Path.Combine(Corpus.Directory(), PhotoFile);
         var photo = await File.ReadAllBytesAsync(photoPath);
         Console.Error.WriteLine("  starting the app...");
@@ -39,6 +40,7 @@ public sealed class EndToEndBenchmark(int runs, string outputRoot)
         // (a) one 24 MP photo at a time, interleaved with vipsthumbnail on the same file (order alternating).
         Console.Error.WriteLine("  24 MP one at a time...");
         var photoSamples = new List<Sample>();
+        var photoWork = new List<double>();
         var vipsSamples = new List<double>();
         var photoRuns = Math.Max(10, runs * 2);
         for (var i = -1; i < photoRuns; i++)
@@ -49,7 +51,13 @@ public sealed class EndToEndBenchmark(int runs, string outputRoot)
             {
                 if ((turn + i) % 2 == 0)
                 {
+                    var before = await AppMetrics.HandlerMillisecondsAsync(app.Client);
                     sample = await OneAsync(app.Client, watcher, UploadFiles.WithComment(photo, Tag()), "photo.jpg", "image/jpeg");
+                    var after = await AppMetrics.HandlerMillisecondsAsync(app.Client);
+                    if (i >= 0)
+                    {
+                        photoWork.Add(AppMetrics.Delta(before, after, "PREVIEW") + AppMetrics.Delta(before, after, "THUMBNAIL"));
+                    }
                 }
                 else if (vips is not null)
                 {
@@ -150,6 +158,8 @@ public sealed class EndToEndBenchmark(int runs, string outputRoot)
         // Report.
         report.WriteLine("## End to end: upload → STORED through the running app");
         report.WriteLine();
+        report.WriteLine($"Load average (1, 5, 15 min) before: {loadBefore}; after: {MachineInfo.LoadAverage()}.");
+        report.WriteLine();
         report.WriteLine($"The Release build of ImagePipeline.Web in its own process (`dotnet ImagePipeline.Web.dll`, 127.0.0.1, temp data directory, "
             + $"default settings: runner concurrency = {Environment.ProcessorCount} cores, ImageSharp), started in {app.StartupMilliseconds:F0} ms to the first 200 on `/health`. "
             + "Latency: from the start of the `POST /api/upload` (multipart, `X-Api-Key`) to the arrival of `ImageStatusChanged STORED` at a .NET SignalR client "
@@ -171,6 +181,9 @@ public sealed class EndToEndBenchmark(int runs, string outputRoot)
             AddRow(table, "vipsthumbnail, same file on disk: preview 1600 + thumbnail 320 (two processes), interleaved", vipsSamples, null);
         }
 
+        AddRow(table, "… of which the image work (decode, resize, encode of both jobs; the app's own metric)", photoWork, null);
+        var overhead = photoSamples.Select(s => s.Total).Zip(photoWork, (t, w) => t - w).ToList();
+        AddRow(table, "… the rest: upload → STORED minus the image work (transfer, intake, queue, fsyncs, events)", overhead, ("median ≤ 40 ms", s => Stats.Of(s).Median <= 40));
         AddRow(table, "tiny PNG (64×48), one at a time: upload → STORED", pngSamples.Select(s => s.Total).ToList(), ("median ≤ 100 ms", s => Stats.Of(s).Median <= 100));
         AddRow(table, $"{bigSize / 1024.0 / 1024.0:F0} MB JPEG (24 MP + COM padding): POST → 201", bigSamples.Select(s => s.Post).ToList(), null);
         AddRow(table, $"{BatchImages} × 24 MP, {BatchClients} clients: upload → STORED", batch.Select(s => s.Total).ToList(), null);
@@ -191,13 +204,14 @@ public sealed class EndToEndBenchmark(int runs, string outputRoot)
         if (vips is not null)
         {
             var vipsMedian = Stats.Of(vipsSamples).Median;
-            targets.Add("24 MP upload → STORED median ≤ 1.0× vipsthumbnail", $"{photoMedian:F0} / {vipsMedian:F0} ms = {photoMedian / vipsMedian:F2}×", Met(photoMedian <= vipsMedian));
+            targets.Add("24 MP upload → STORED median ≤ 0.85× vipsthumbnail", $"**{photoMedian / vipsMedian:F2}×** ({photoMedian:F0} / {vipsMedian:F0} ms)", Met(photoMedian <= 0.85 * vipsMedian));
         }
         else
         {
-            targets.Add("24 MP upload → STORED median ≤ 1.0× vipsthumbnail", $"skipped: vipsthumbnail not on PATH (`{VipsThumbnailEngine.InstallHint}`)", "–");
+            targets.Add("24 MP upload → STORED median ≤ 0.85× vipsthumbnail", $"skipped: vipsthumbnail not on PATH (`{VipsThumbnailEngine.InstallHint}`)", "–");
         }
 
+        targets.Add("24 MP: upload → STORED minus the image work, median ≤ 40 ms", $"{Stats.Of(overhead).Median:F0} ms (image work {Stats.Of(photoWork).Median:F0} ms of {photoMedian:F0} ms)", Met(Stats.Of(overhead).Median <= 40));
         var pngMedian = Stats.Of(pngSamples.Select(s => s.Total).ToList()).Median;
         targets.Add("tiny PNG upload → STORED median ≤ 100 ms", $"{pngMedian:F0} ms (p95 {Stats.Quantile(pngSamples.Select(s => s.Total).ToList(), 0.95):F0})", Met(pngMedian <= 100));
         targets.Add($"{BatchImages} × 24 MP, {BatchClients} clients: ≥ 300 images/min", $"{throughput:F0} images/min ({BatchImages} in {batchSeconds:F0} s), p95 latency {Stats.Quantile(batch.Select(s => s.Total).ToList(), 0.95):F0} ms", Met(throughput >= 300));
@@ -232,7 +246,7 @@ public sealed class EndToEndBenchmark(int runs, string outputRoot)
         table.Add(name, F(s => s.Post), F(s => s.Wait), F(s => s.Preview), F(s => s.Thumbnail), F(s => s.Rest), F(s => s.Total));
     }
 
-    private static async Task<Sample> OneAsync(HttpClient client, StatusWatcher watcher, byte[] body, string fileName, string contentType)
+    internal static async Task<Sample> OneAsync(HttpClient client, StatusWatcher watcher, byte[] body, string fileName, string contentType)
     {
         using var content = new MultipartFormDataContent();
         var file = new ByteArrayContent(body);
@@ -255,5 +269,5 @@ public sealed class EndToEndBenchmark(int runs, string outputRoot)
         return new Sample(Ms(started, stored), Ms(started, answered), Ms(answered, previewStart), Ms(previewStart, previewDone), Ms(previewDone, thumbnailDone), Ms(thumbnailDone, stored));
     }
 
-    private sealed record Sample(double Total, double Post, double Wait, double Preview, double Thumbnail, double Rest);
+    internal sealed record Sample(double Total, double Post, double Wait, double Preview, double Thumbnail, double Rest);
 }

@@ -23,8 +23,7 @@ public static class MachineInfo
 #if DEBUG
             "- **Debug build: figures are not representative; run with `-c Release`.**",
 #endif
-            "- the machine is shared with other agents building and testing (2 cores for 4 sessions): "
-                + "absolute figures are noisy; each comparison runs side by side, interleaved, in one process.");
+            $"- load average at the start (1, 5, 15 min): {LoadAverage()} — only a run on an otherwise idle machine is a basis for decisions");
     }
 
     /// <summary>The 1, 5 and 15 minute load averages (<c>/proc/loadavg</c>), e.g. <c>3.12 / 2.80 / 2.41</c>; "n/a" elsewhere.</summary>

@@ -1,0 +1,51 @@
+using ImagePipeline.Core.Processing;
+using ImagePipeline.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImagePipeline.Tests.Processing;
+
+/// <summary>The start-up warm-up runs the embedded photo through the intake's inspection and the engine, and leaves nothing behind.</summary>
+public sealed class CodecWarmupTests
+{
+    [Fact]
+    public async Task Runs_at_start_without_error_and_stores_nothing()
+    {
+        using var app = new PipelineAppFactory();
+        app.CreateClient();
+        var warmup = app.Services.GetRequiredService<CodecWarmup>();
+
+        await warmup.Completion.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.True(warmup.Completion.IsCompletedSuccessfully);
+        Assert.Equal(2, warmup.Passes); // intake and engine both ran, on an instance that takes uploads and runs jobs
+        var files = Directory.EnumerateFiles(app.DataDirectory, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(app.DataDirectory, f))
+            .Where(f => !f.StartsWith("pipeline.db", StringComparison.Ordinal) && !f.StartsWith("keys", StringComparison.Ordinal)
+                && Path.GetFileName(f) != ".lock") // the database, the data-protection keys and the temp folder's own lock
+            .ToList();
+        Assert.Empty(files);
+    }
+
+    [Fact]
+    public async Task An_instance_that_runs_no_jobs_warms_only_the_intake()
+    {
+        using var app = new PipelineAppFactory(new Dictionary<string, string?> { ["Pipeline:Runner:Enabled"] = "false" });
+        app.CreateClient();
+        var warmup = app.Services.GetRequiredService<CodecWarmup>();
+
+        await warmup.Completion.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, warmup.Passes);
+    }
+
+    [Fact]
+    public void The_embedded_photo_is_a_camera_like_jpeg()
+    {
+        using var photo = typeof(CodecWarmup).Assembly.GetManifestResourceStream(CodecWarmup.ResourceName);
+        Assert.NotNull(photo);
+        var info = SixLabors.ImageSharp.Image.Identify(photo, out var format);
+        Assert.Equal("JPEG", format.Name);
+        Assert.NotNull(info.Metadata.ExifProfile);
+        Assert.NotNull(info.Metadata.IccProfile);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ImagePipeline.Bench.EndToEnd;
+
+/// <summary>
+/// The app's own account of its handlers' image work, read from its admin-only Prometheus <c>/metrics</c>: the running total of
+/// <c>imagepipeline.job.processing.duration</c> (decode, resize and encode of an asset) per job type, in milliseconds.
+/// The difference of two reads around one image is what its handlers spent; the rest of upload → STORED is overhead.
+/// </summary>
+public static partial class AppMetrics
+{
+    public static async Task<IReadOnlyDictionary<string, double>> HandlerMillisecondsAsync(HttpClient client)
+    {
+        var text = await client.GetStringAsync("/metrics");
+        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (Match match in HandlerSum().Matches(text))
+        {
+            var type = match.Groups["type"].Value;
+            totals[type] = totals.GetValueOrDefault(type) + (double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture) * 1000);
+        }
+
+        return totals;
+    }
+
+    /// <summary>Handler milliseconds of <paramref name="type"/> between two reads.</summary>
+    public static double Delta(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after, string type) =>
+        after.GetValueOrDefault(type) - before.GetValueOrDefault(type);
+
+    [GeneratedRegex(@"^imagepipeline_job_processing_duration_seconds_sum\{[^}]*type=""(?<type>[A-Z]+)""[^}]*\}\s+(?<value>[0-9.eE+-]+)", RegexOptions.Multiline)]
+    private static partial Regex HandlerSum();
+}
