@@ -3,7 +3,8 @@ using ImagePipeline.Bench;
 using ImagePipeline.Bench.Measurement;
 using ImagePipeline.Bench.Processing;
 
-// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|queue-postgres|api|e2e|ui [--runs N] [--keep DIR]
+// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|queue-postgres|api|e2e|ui|single [--runs N] [--keep DIR]
+//   single: single-binary start, BENCH_SINGLE=a:b:… binaries side by side (default: publish this checkout)
 //   queue-postgres: the claim on PostgreSQL (IMAGEPIPELINE_BENCH_POSTGRES = an Npgsql connection string without a database)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -14,9 +15,9 @@ if (args is [MemoryProbe.Command, var engine])
 
 var what = args.FirstOrDefault() ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
-if (runs < 5 || what is not ("all" or "processing" or "queue" or "sync" or "queue-postgres" or "api" or "e2e" or "ui"))
+if (runs < 5 || what is not ("all" or "processing" or "queue" or "sync" or "queue-postgres" or "api" or "e2e" or "ui" or "single"))
 {
-    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|queue-postgres|api|e2e|ui [--runs N (≥5)] [--keep DIR]");
+    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|queue-postgres|api|e2e|ui|single [--runs N (≥5)] [--keep DIR]");
     return 2;
 }
 
@@ -62,6 +63,11 @@ try
     if (what is "all" or "ui")
     {
         await new ImagePipeline.Bench.Ui.UiBenchmark(runs, outputRoot).RunAsync(report);
+    }
+
+    if (what is "single")
+    {
+        await new ImagePipeline.Bench.Ui.SingleBinaryStartBenchmark(runs, outputRoot).RunAsync(report);
     }
 }
 finally
