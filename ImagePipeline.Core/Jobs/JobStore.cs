@@ -56,16 +56,12 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
         var expired = now - lease;
         await using var db = await RunnerContextAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var seen = await db.Jobs.AsNoTracking().Where(j => j.Id == candidate.Id && j.Version == candidate.Version)
-            .Select(j => new { j.Status, j.LockedAt, j.Attempts, j.MaxAttempts }).FirstOrDefaultAsync(cancellationToken);
-        if (seen is { Status: JobStatus.Processing } && seen.LockedAt < expired && seen.Attempts >= seen.MaxAttempts)
-        {
-            return (null, await FailPoisonedAsync(db, tx, candidate, seen.Attempts, now, cancellationToken));
-        }
-
+        // The claim itself: ready PENDING, or an expired lease with attempts left. A poisoned job (expired lease, no attempts
+        // left) is never claimed; it is looked for only when the claim took nothing, so the usual claim does no extra read.
         var claimed = await db.Jobs
             .Where(j => j.Id == candidate.Id && j.Version == candidate.Version
-                && ((j.Status == JobStatus.Pending && j.RunAfter <= now) || (j.Status == JobStatus.Processing && j.LockedAt < expired)))
+                && ((j.Status == JobStatus.Pending && j.RunAfter <= now)
+                    || (j.Status == JobStatus.Processing && j.LockedAt < expired && j.Attempts < j.MaxAttempts)))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Processing)
                 .SetProperty(j => j.LockedBy, runnerId)
@@ -76,7 +72,11 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
                 .SetProperty(j => j.Version, j => j.Version + 1), cancellationToken);
         if (claimed == 0)
         {
-            return (null, ChangeSet.Empty);
+            var seen = await db.Jobs.AsNoTracking().Where(j => j.Id == candidate.Id && j.Version == candidate.Version)
+                .Select(j => new { j.Status, j.LockedAt, j.Attempts, j.MaxAttempts }).FirstOrDefaultAsync(cancellationToken);
+            return seen is { Status: JobStatus.Processing } && seen.LockedAt < expired && seen.Attempts >= seen.MaxAttempts
+                ? (null, await FailPoisonedAsync(db, tx, candidate, seen.Attempts, now, cancellationToken))
+                : (null, ChangeSet.Empty);
         }
 
         // A take-over closes the previous owner's attempt as lost.

@@ -3,7 +3,8 @@ using ImagePipeline.Bench;
 using ImagePipeline.Bench.Measurement;
 using ImagePipeline.Bench.Processing;
 
-// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|queue-postgres|api|e2e|coldstart|ui|scale [--runs N] [--keep DIR] [--scale-images N]
+// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|queue-postgres|api|e2e|coldstart|ui|scale|single [--runs N] [--keep DIR] [--scale-images N]
+//   single: single-binary start, BENCH_SINGLE=a:b:… binaries side by side (default: publish this checkout)
 //   queue-postgres: the claim on PostgreSQL (IMAGEPIPELINE_BENCH_POSTGRES = an Npgsql connection string without a database)
 //   scale: Web and Worker processes on PostgreSQL + Redis (IMAGEPIPELINE_BENCH_POSTGRES, IMAGEPIPELINE_BENCH_REDIS = host:port;
 //          or the IMAGEPIPELINE_TEST_* ones that `source .ci/services.sh && start_test_services` sets); --scale-images: batch size (200)
@@ -17,9 +18,9 @@ if (args is [MemoryProbe.Command, var engine])
 var what = args.FirstOrDefault() ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
 var scaleImages = Option("--scale-images") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 200;
-if (runs < 5 || scaleImages < 1 || what is not ("all" or "processing" or "queue" or "sync" or "queue-postgres" or "api" or "e2e" or "coldstart" or "ui" or "scale"))
+if (runs < 5 || scaleImages < 1 || what is not ("all" or "processing" or "queue" or "sync" or "queue-postgres" or "api" or "e2e" or "coldstart" or "ui" or "scale" or "single"))
 {
-    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|queue-postgres|api|e2e|coldstart|ui|scale [--runs N (≥5)] [--keep DIR] [--scale-images N (scale: batch size, 200)]");
+    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|queue-postgres|api|e2e|coldstart|ui|scale|single [--runs N (≥5)] [--keep DIR] [--scale-images N (scale: batch size, 200)]");
     return 2;
 }
 
@@ -75,6 +76,11 @@ try
     if (what is "scale")
     {
         await new ImagePipeline.Bench.Scale.ScaleBenchmark(runs, outputRoot, scaleImages).RunAsync(report);
+    }
+
+    if (what is "single")
+    {
+        await new ImagePipeline.Bench.Ui.SingleBinaryStartBenchmark(runs, outputRoot).RunAsync(report);
     }
 }
 finally
