@@ -20,6 +20,7 @@ public sealed partial class CodecWarmup(IImageProcessor processor, IAssetStorage
 
     private Task _running = Task.CompletedTask;
     private readonly CancellationTokenSource _stopping = new();
+    private bool _disposed;
 
     /// <summary>Completes when the warm-up has run (or was skipped).</summary>
     public Task Completion => _running;
@@ -39,11 +40,20 @@ public sealed partial class CodecWarmup(IImageProcessor processor, IAssetStorage
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed))
+        {
+            return; // the host may dispose its services before a late StopAsync (e.g. WebApplicationFactory)
+        }
+
         await _stopping.CancelAsync();
         await _running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, true);
+        _stopping.Dispose();
+    }
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -46,7 +46,9 @@ public sealed class UploadApiTests : IDisposable
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), image.Sha256);
         Assert.Equal(2, image.Jobs.Count);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(_app.DataDirectory, image.OriginalPath!)));
-        Assert.DoesNotContain(file, image.OriginalPath!, StringComparison.Ordinal);
+        // The user's file name never becomes part of the path (the key's own hex name may end in "…1" before ".webp").
+        Assert.NotEqual(file, Path.GetFileName(image.OriginalPath!));
+        Assert.DoesNotContain("/" + file, image.OriginalPath!, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -15,6 +15,7 @@ namespace ImagePipeline.Tests.Data;
 /// must match the model the code builds, and only SQLite may use it. After a model change: <c>scripts/add-migration.sh</c>
 /// (or <c>scripts/add-migration.sh --compiled-model</c>) regenerates it.
 /// </summary>
+[Trait("Provider", "Sqlite")]
 public sealed class CompiledModelTests
 {
     [Fact]
