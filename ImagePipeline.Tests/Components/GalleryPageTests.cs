@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using ImagePipeline.Web.Components.Pages;
 using MudBlazor;
 
@@ -8,6 +9,8 @@ public sealed class GalleryPageTests : ComponentTestHost
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
+    public GalleryPageTests() => SetRendererInfo(new RendererInfo("Server", isInteractive: true)); // a circuit; one test prerenders
+
     [Fact]
     public void An_empty_gallery_says_so_and_points_to_upload()
     {
@@ -16,6 +19,20 @@ public sealed class GalleryPageTests : ComponentTestHost
 
         cut.WaitForAssertion(() => Assert.Contains("Your gallery is empty", cut.Markup), Patience);
         Assert.Contains(cut.FindAll("a"), a => a.GetAttribute("href") == "/upload");
+    }
+
+    [Fact]
+    public async Task Prerendering_loads_nothing_so_the_circuit_loads_the_library_once()
+    {
+        var upload = await UploadAsync(Photo(), "sunset.jpg");
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        Render<MudPopoverProvider>();
+        var cut = Render<GalleryPage>();
+
+        // Had the prerender queried the library, its tiles would be here, and the circuit would query it again.
+        cut.WaitForElement("[data-testid='gallery-loading']", Patience);
+        Assert.Empty(cut.FindAll($"[data-image-id='{upload.ImageId}']"));
+        Assert.DoesNotContain("Your gallery is empty", cut.Markup);
     }
 
     [Fact]

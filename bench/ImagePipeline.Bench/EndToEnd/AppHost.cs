@@ -17,8 +17,9 @@ public sealed class AppHost : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    private AppHost(Process process, StreamWriter log, Uri baseAddress, double startupMilliseconds)
+    private AppHost(Process process, StreamWriter log, string logPath, Uri baseAddress, double startupMilliseconds)
     {
+        LogPath = logPath;
         _process = process;
         _log = log;
         BaseAddress = baseAddress;
@@ -27,6 +28,21 @@ public sealed class AppHost : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The app's console output (appended across starts on one data directory).</summary>
+    public string LogPath { get; }
+
+    /// <summary>What the app has written to <see cref="LogPath"/> so far (shared read: the app keeps writing).</summary>
+    public string ReadLog()
+    {
+        lock (_log)
+        {
+            _log.Flush();
+        }
+
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
 
     /// <summary>From <c>Process.Start</c> to the first 200 on <c>/health</c>.</summary>
     public double StartupMilliseconds { get; }
@@ -93,7 +109,7 @@ public sealed class AppHost : IAsyncDisposable
     }
 
     /// <summary>Starts the app (<c>dotnet app.dll</c>, or the single-file executable itself) and waits for <c>/health</c> to answer 200.</summary>
-    public static async Task<AppHost> StartAsync(string appDll, string dataDirectory)
+    public static async Task<AppHost> StartAsync(string appDll, string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(dataDirectory);
         var port = FreePort();
@@ -117,7 +133,13 @@ public sealed class AppHost : IAsyncDisposable
         start.Environment["Pipeline__Security__BootstrapApiKey"] = ApiKey;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var log = new StreamWriter(Path.Combine(dataDirectory, "..", Path.GetFileName(dataDirectory) + "-app.log"), append: true) { AutoFlush = true };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var logPath = Path.GetFullPath(Path.Combine(dataDirectory, "..", Path.GetFileName(dataDirectory) + "-app.log"));
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var started = Stopwatch.GetTimestamp();
         var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
@@ -160,7 +182,7 @@ public sealed class AppHost : IAsyncDisposable
             await Task.Delay(20);
         }
 
-        return new AppHost(process, log, baseAddress, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new AppHost(process, log, logPath, baseAddress, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     public HttpClient CreateClient(bool withKey, HttpMessageHandler? handler = null)

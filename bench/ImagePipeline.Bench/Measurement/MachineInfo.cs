@@ -27,6 +27,10 @@ public static class MachineInfo
                 + "absolute figures are noisy; each comparison runs side by side, interleaved, in one process.");
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages (<c>/proc/loadavg</c>), e.g. "1.02 0.87 0.65".</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
     private static string? ReadFirst(string path, string key)
     {
         if (!File.Exists(path))
