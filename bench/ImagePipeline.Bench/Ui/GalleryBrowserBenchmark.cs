@@ -92,7 +92,7 @@ public sealed partial class GalleryBrowserBenchmark(int runs, string userName, s
         report.WriteLine();
         var table = new MarkdownTable("case", "median", "p95", "min", "max");
         Row(table, "time to first screen of thumbnails, ms", first.Select(f => f.Milliseconds).ToList());
-        Row(table, "time to the first tile in the page, ms", first.Select(f => f.FirstTileMs).ToList());
+        Row(table, "time to the first thumbnail request, ms", first.Select(f => f.FirstTileMs).ToList());
         Row(table, "data requests until shown", first.Select(f => (double)f.DataRequests).ToList(), "F0");
         Row(table, "library queries (prerender + circuit)", first.Select(f => (double)f.Queries).ToList(), "F0");
         Row(table, "thumbnail requests until shown", first.Select(f => (double)f.Thumbnails).ToList(), "F0");
