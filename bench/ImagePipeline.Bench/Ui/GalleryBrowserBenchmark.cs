@@ -32,6 +32,19 @@ public sealed partial class GalleryBrowserBenchmark(int runs, string userName, s
         }
         """;
 
+    // Counts the times the page had gallery tiles and then had none (a circuit's first render replacing prerendered tiles).
+    private const string TileLossCounter = """
+        (() => {
+            window.__tilesLost = 0;
+            let had = false;
+            new MutationObserver(() => {
+                const n = document.querySelectorAll('[data-testid="gallery-tile"]').length;
+                if (n > 0) had = true;
+                else if (had) { window.__tilesLost++; had = false; }
+            }).observe(document, { childList: true, subtree: true });
+        })();
+        """;
+
     private const double Frame = 1000.0 / 60;
     private const double Jitter = 1.0;
 
@@ -64,6 +77,7 @@ public sealed partial class GalleryBrowserBenchmark(int runs, string userName, s
         {
             await using var context = await browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
             context.SetDefaultTimeout(120_000);
+            await context.AddInitScriptAsync(TileLossCounter);
             var page = await context.NewPageAsync();
             await SignInAsync(page);
             var screen = await FirstScreenAsync(app, page);
@@ -76,7 +90,7 @@ public sealed partial class GalleryBrowserBenchmark(int runs, string userName, s
                 selects.Add(select);
             }
 
-            Console.Error.WriteLine($"    run {i}: first screen {screen.Milliseconds:F0} ms ({screen.DataRequests} data requests, {screen.Queries} queries), jump to {jump.Month}: heading {jump.HeadingMs:F0} ms, thumbnails {jump.ShownMs:F0} ms, select {select:F0} ms");
+            Console.Error.WriteLine($"    run {i}: first screen {screen.Milliseconds:F0} ms ({screen.DataRequests} data requests, {screen.Queries} queries, tiles vanished {screen.TilesLost}×), jump to {jump.Month}: heading {jump.HeadingMs:F0} ms, thumbnails {jump.ShownMs:F0} ms, select {select:F0} ms");
         }
 
         report.WriteLine($"### Gallery in Chromium over {UiBenchmark.Images:N0} photos (Playwright, headless, 1280×900)");
@@ -88,7 +102,8 @@ public sealed partial class GalleryBrowserBenchmark(int runs, string userName, s
         report.WriteLine("**(a) First screen.** From navigation start (`performance.now()` in the page) until every tile in the viewport has its thumbnail "
             + "decoded. *Data requests*: HTTP requests for image data other than the thumbnails themselves (`/api/images*` JSON, `/api/albums*`); "
             + "*library queries*: the `Images` list queries the app ran for the page load (counted in its EF command log: the prerender and the "
-            + "circuit each run their own); *thumbnails*: thumbnail requests until the first screen was shown.");
+            + "circuit each run their own); *thumbnails*: thumbnail requests until the first screen was shown; *vanished*: the page had tiles and then none "
+            + "(a MutationObserver from the first byte; a circuit's first render replacing prerendered tiles while it loads).");
         report.WriteLine();
         var table = new MarkdownTable("case", "median", "p95", "min", "max");
         Row(table, "time to first screen of thumbnails, ms", first.Select(f => f.Milliseconds).ToList());
@@ -96,6 +111,7 @@ public sealed partial class GalleryBrowserBenchmark(int runs, string userName, s
         Row(table, "data requests until shown", first.Select(f => (double)f.DataRequests).ToList(), "F0");
         Row(table, "library queries (prerender + circuit)", first.Select(f => (double)f.Queries).ToList(), "F0");
         Row(table, "thumbnail requests until shown", first.Select(f => (double)f.Thumbnails).ToList(), "F0");
+        Row(table, "times the shown tiles vanished again (until interactive + 0.5 s)", first.Select(f => (double)f.TilesLost).ToList(), "F0");
         report.WriteLine(table);
         report.WriteLine("**(b) Scrubber jump to a month a year back.** Click on the month's scrubber button, then requestAnimationFrame timestamps "
             + "until the month's thumbnails in view are decoded. Frame time = interval between consecutive frames; *over 16.7 ms*: frames "
@@ -166,7 +182,9 @@ public sealed partial class GalleryBrowserBenchmark(int runs, string userName, s
         await Task.Delay(500);
         var log = app.ReadLog()[logBefore..];
         var queries = LibraryQuery().Count(log);
-        return new FirstScreen(ms, firstTile, dataRequests, queries, thumbnails);
+        await page.WaitForFunctionAsync(FirstScreenShown, null, new() { PollingInterval = null }); // back, if it went
+        var lost = await page.EvaluateAsync<int>("() => window.__tilesLost");
+        return new FirstScreen(ms, firstTile, dataRequests, queries, thumbnails, lost);
     }
 
     private static async Task<Jump> JumpAsync(IPage page)
@@ -249,7 +267,7 @@ public sealed partial class GalleryBrowserBenchmark(int runs, string userName, s
     [GeneratedRegex("""FROM "Images" AS "i"\s+WHERE "i"\."TrashedAt" IS NULL\s+ORDER BY""")]
     private static partial Regex LibraryQuery();
 
-    private sealed record FirstScreen(double Milliseconds, double FirstTileMs, int DataRequests, int Queries, int Thumbnails);
+    private sealed record FirstScreen(double Milliseconds, double FirstTileMs, int DataRequests, int Queries, int Thumbnails, int TilesLost);
 
     private sealed record Jump(string Month, double HeadingMs, double ShownMs, double MedianFrame, double P95Frame, double MaxFrame, int Dropped);
 }
