@@ -65,7 +65,7 @@ public sealed class GalleryPageTests : ComponentTestHost
         Assert.DoesNotContain("LIMIT", library, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The app's database, through a context that records each SELECT on the images table.</summary>
+    /// <summary>The app's database, through a context that records each timeline list query.</summary>
     private sealed class RecordingContexts(DbContextOptions<PipelineDbContext> options) : IDbContextFactory<PipelineDbContext>
     {
         public static RecordingContexts For(PipelineAppFactory app, LibraryQueryRecorder recorder)
@@ -85,7 +85,8 @@ public sealed class GalleryPageTests : ComponentTestHost
             System.Data.Common.DbCommand command, CommandEventData eventData, InterceptionResult<System.Data.Common.DbDataReader> result,
             CancellationToken cancellationToken = default)
         {
-            if (command.CommandText.Contains("FROM \"Images\"", StringComparison.Ordinal))
+            // The timeline's list (ordered; not FindAsync's single-photo read that live status events cause).
+            if (command.CommandText.Contains("FROM \"Images\"", StringComparison.Ordinal) && command.CommandText.Contains("ORDER BY", StringComparison.Ordinal))
             {
                 Commands.Enqueue(command.CommandText);
             }
