@@ -66,6 +66,19 @@ public sealed class ImageQueries(IDbContextFactory<PipelineDbContext> contexts)
         return [.. ids.Distinct().Where(found.ContainsKey).Select(id => found[id])];
     }
 
+    /// <summary>
+    /// Which of <paramref name="sha256s"/> (lowercase hex) the owner already has, with the image's id: the upload's own duplicate
+    /// test (per owner, the trash included), asked ahead for a batch so a browser can skip sending them. Never another user's.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Sha256, Guid ImageId)>> OwnedBySha256Async(string ownerId, IReadOnlyCollection<string> sha256s, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var wanted = sha256s.Distinct(StringComparer.Ordinal).ToList();
+        var found = await db.Images.AsNoTracking().Where(i => i.OwnerId == ownerId && wanted.Contains(i.Sha256!))
+            .Select(i => new { i.Sha256, i.Id }).ToListAsync(cancellationToken);
+        return [.. found.Select(f => (f.Sha256!, f.Id))];
+    }
+
     private static IQueryable<Image> Visible(PipelineDbContext db, Viewer viewer) =>
         viewer.IsAdmin ? db.Images.AsNoTracking() : db.Images.AsNoTracking().Where(i => i.OwnerId == viewer.UserId);
 }

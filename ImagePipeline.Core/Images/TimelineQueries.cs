@@ -13,13 +13,29 @@ public sealed class TimelineQueries(IDbContextFactory<PipelineDbContext> context
     public async Task<IReadOnlyList<Image>> ListAsync(Viewer viewer, ImageStatus? status, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await Library(db, viewer, status).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The first <paramref name="count"/> photos of <see cref="ListAsync"/> (same filter, same order): what the first
+    /// screen shows, for a prerender that must not read the whole library.
+    /// </summary>
+    public async Task<IReadOnlyList<Image>> FirstScreenAsync(Viewer viewer, ImageStatus? status, int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await Library(db, viewer, status).Take(count).ToListAsync(cancellationToken);
+    }
+
+    private static IQueryable<Image> Library(PipelineDbContext db, Viewer viewer, ImageStatus? status)
+    {
         var query = Visible(db, viewer).Where(i => i.TrashedAt == null);
         if (status is { } s)
         {
             query = query.Where(i => i.Status == s);
         }
 
-        return await query.OrderByDescending(i => i.CapturedAt ?? i.CreatedAt).ThenByDescending(i => i.Id).ToListAsync(cancellationToken);
+        return query.OrderByDescending(i => i.CapturedAt ?? i.CreatedAt).ThenByDescending(i => i.Id);
     }
 
     /// <summary>The trash, most recently trashed first.</summary>

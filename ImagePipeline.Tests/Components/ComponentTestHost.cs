@@ -18,10 +18,11 @@ public abstract class ComponentTestHost : BunitContext, IAsyncLifetime
 {
     private bool _disposedAsync;
 
-    protected ComponentTestHost(string userId = "test-admin", bool admin = true)
+    protected ComponentTestHost(string userId = "test-admin", bool admin = true, Action<IServiceCollection, PipelineAppFactory>? services = null)
     {
         App = new PipelineAppFactory();
         Services.AddMudServices();
+        services?.Invoke(Services, App); // before anything resolves a service (bUnit forbids registering after that)
         Services.AddFallbackServiceProvider(App.Services);
         JSInterop.Mode = JSRuntimeMode.Loose;
         var auth = AddAuthorization();

@@ -30,6 +30,7 @@ public static class ImagesApi
         images.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteImage").WithSummary("Delete an image, its jobs and every file.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         images.MapImageSelectionApi();
+        images.MapDuplicateCheckApi();
         return api;
     }
 

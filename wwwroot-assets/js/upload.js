@@ -1,5 +1,6 @@
 // Upload drop zone: collects files (drop incl. folders, a folder picker, click to choose, paste), asks the component which
-// to accept (in chunks, so a library of thousands fits the circuit's message size), then POSTs each to /api/upload with
+// to accept (in chunks, so a library of thousands fits the circuit's message size), skips those the server already has
+// (SHA-256 in the browser, one POST /api/images/exists per chunk), then POSTs each to /api/upload with
 // XMLHttpRequest (progress events), at most `parallel` at a time. A file that failed or was cancelled stays held here so
 // "Retry failed" can send it again without choosing it anew.
 const files = new Map();   // key -> File (queued, in flight, or failed/cancelled and retryable)
@@ -20,8 +21,19 @@ export function init(zone, input, folderInput, dotnet, parallel) {
             }
             if (described.length === 0) continue;
             const accepted = new Set(await dotnet.invokeMethodAsync('FilesAdded', described));
+            for (const d of described) if (!accepted.has(d.key)) files.delete(d.key);
+            // Files the server already has are marked at once and never sent; the rest are queued.
+            const known = await precheck(described.filter(d => accepted.has(d.key)).map(d => d.key));
             for (const d of described) {
-                if (accepted.has(d.key)) queue.push(d.key); else files.delete(d.key);
+                if (!accepted.has(d.key)) continue;
+                const imageId = known.get(d.key);
+                if (imageId) {
+                    files.delete(d.key);
+                    appendSession({ imageId, name: d.name, size: d.size, duplicate: true });
+                    dotnet.invokeMethodAsync('Uploaded', d.key, imageId, true);
+                } else {
+                    queue.push(d.key);
+                }
             }
             pump(state);
         }
@@ -97,6 +109,40 @@ async function head(file) {
     } catch {
         return null;
     }
+}
+
+// Duplicate pre-check: hashes these files (SHA-256, as the server does while streaming) and asks the server once which it
+// already has; answers key -> imageId for those. crypto.subtle exists only in secure contexts (https, localhost): without it,
+// or on any error, the answer is empty and every file is uploaded (the server still answers duplicates itself).
+const existsBatch = 500;   // the server's limit per call
+async function precheck(keys) {
+    const found = new Map();
+    if (keys.length === 0 || !globalThis.isSecureContext || !globalThis.crypto?.subtle) return found;
+    try {
+        const byHash = new Map();
+        for (const key of keys) {
+            const file = files.get(key);
+            if (!file) continue;
+            const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
+            const hash = Array.from(digest, b => b.toString(16).padStart(2, '0')).join('');
+            if (!byHash.has(hash)) byHash.set(hash, []);
+            byHash.get(hash).push(key);
+        }
+        const hashes = [...byHash.keys()];
+        for (let i = 0; i < hashes.length; i += existsBatch) {
+            const response = await fetch('/api/images/exists', {
+                method: 'POST', credentials: 'same-origin',
+                headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+                body: JSON.stringify({ sha256: hashes.slice(i, i + existsBatch) }),
+            });
+            if (!response.ok) continue;
+            const body = await response.json();
+            for (const e of body.existing || []) for (const key of byHash.get(e.sha256) || []) found.set(key, e.imageId);
+        }
+    } catch {
+        // Unreadable file, network error: upload them all.
+    }
+    return found;
 }
 
 // Dropped folders (any depth) through DataTransferItem.webkitGetAsEntry; plain files as they come.

@@ -45,11 +45,16 @@ public sealed class BenchDatabase : IAsyncDisposable
         return new BenchDatabase(services, directory);
     }
 
-    /// <summary>Adds <paramref name="count"/> images of <paramref name="owner"/> (default <see cref="Owner"/>), oldest first, each with a PREVIEW and a THUMBNAIL job in <paramref name="jobStatus"/>.</summary>
-    public async Task SeedAsync(int count, ImageStatus imageStatus, JobStatus jobStatus, string owner = Owner)
+    /// <summary>
+    /// Adds <paramref name="count"/> images of <paramref name="owner"/> (default <see cref="Owner"/>), oldest first, each with a PREVIEW and a
+    /// THUMBNAIL job in <paramref name="jobStatus"/>: 500 ms apart from a day ago, or, with <paramref name="spacing"/>, that far apart up to
+    /// now with that capture time too (so they spread over months and years).
+    /// </summary>
+    public async Task SeedAsync(int count, ImageStatus imageStatus, JobStatus jobStatus, string owner = Owner, TimeSpan? spacing = null)
     {
         var contexts = Services.GetRequiredService<IDbContextFactory<PipelineDbContext>>();
-        var start = DateTime.UtcNow.AddDays(-1);
+        var step = spacing ?? TimeSpan.FromMilliseconds(500);
+        var start = spacing is null ? DateTime.UtcNow.AddDays(-1) : DateTime.UtcNow - (step * count);
         const int batch = 5_000;
         for (var offset = 0; offset < count; offset += batch)
         {
@@ -57,7 +62,7 @@ public sealed class BenchDatabase : IAsyncDisposable
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             for (var i = offset; i < Math.Min(count, offset + batch); i++)
             {
-                var created = start.AddMilliseconds(i * 500.0);
+                var created = start + (step * i);
                 var id = Guid.CreateVersion7(new DateTimeOffset(created));
                 var stored = imageStatus == ImageStatus.Stored;
                 db.Images.Add(new Image
@@ -75,6 +80,7 @@ public sealed class BenchDatabase : IAsyncDisposable
                     PreviewPath = stored ? $"previews/{id:N}.jpg" : null,
                     OwnerId = owner,
                     Status = imageStatus,
+                    CapturedAt = spacing is null ? null : created,
                     CreatedAt = created,
                     UpdatedAt = created,
                 });

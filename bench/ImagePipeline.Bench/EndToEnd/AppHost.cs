@@ -17,8 +17,9 @@ public sealed class AppHost : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    private AppHost(Process process, StreamWriter log, Uri baseAddress, double startupMilliseconds)
+    private AppHost(Process process, StreamWriter log, string logPath, Uri baseAddress, double startupMilliseconds)
     {
+        LogPath = logPath;
         _process = process;
         _log = log;
         BaseAddress = baseAddress;
@@ -27,6 +28,21 @@ public sealed class AppHost : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The app's console output (appended across starts on one data directory).</summary>
+    public string LogPath { get; }
+
+    /// <summary>What the app has written to <see cref="LogPath"/> so far (shared read: the app keeps writing).</summary>
+    public string ReadLog()
+    {
+        lock (_log)
+        {
+            _log.Flush();
+        }
+
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
 
     /// <summary>From <c>Process.Start</c> to the first 200 on <c>/health</c>.</summary>
     public double StartupMilliseconds { get; }
@@ -126,7 +142,8 @@ public sealed class AppHost : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var log = new StreamWriter(Path.Combine(dataDirectory, "..", (logName ?? Path.GetFileName(dataDirectory)) + "-app.log"), append: true) { AutoFlush = true };
+        var logPath = Path.GetFullPath(Path.Combine(dataDirectory, "..", (logName ?? Path.GetFileName(dataDirectory)) + "-app.log"));
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var started = Stopwatch.GetTimestamp();
         var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
@@ -169,7 +186,7 @@ public sealed class AppHost : IAsyncDisposable
             await Task.Delay(20);
         }
 
-        return new AppHost(process, log, baseAddress, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new AppHost(process, log, logPath, baseAddress, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     public HttpClient CreateClient(bool withKey, HttpMessageHandler? handler = null)

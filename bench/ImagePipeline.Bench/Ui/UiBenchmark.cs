@@ -22,6 +22,9 @@ namespace ImagePipeline.Bench.Ui;
 public sealed partial class UiBenchmark(int runs, string outputRoot)
 {
     public const int Images = 10_000;
+
+    /// <summary>The seeded capture dates spread evenly over this many years up to now, so the scrubber has months.</summary>
+    public const int Years = 4;
     private const string UserName = "bench-admin";
     private const string Password = "Bench-password-1234";
 
@@ -57,7 +60,8 @@ public sealed partial class UiBenchmark(int runs, string outputRoot)
         {
             await using var db = await database.Services.GetRequiredService<IDbContextFactory<PipelineDbContext>>().CreateDbContextAsync();
             var owner = await db.Users.Where(u => u.UserName == UserName).Select(u => u.Id).SingleAsync();
-            await database.SeedAsync(Images, ImageStatus.Stored, JobStatus.Completed, owner);
+            await database.SeedAsync(Images, ImageStatus.Stored, JobStatus.Completed, owner, TimeSpan.FromDays(Years * 365.25) / Images);
+            await WriteThumbnailsAsync(db, data);
         }
 
         Console.Error.WriteLine("  second start: sign-in form, list and gallery...");
@@ -127,7 +131,8 @@ public sealed partial class UiBenchmark(int runs, string outputRoot)
 
             report.WriteLine($"## UI: the running app over {Images:N0} images (HTTP, Release, own process)");
             report.WriteLine();
-            report.WriteLine($"{Images:N0} STORED images (two COMPLETED jobs each, fake asset paths) inserted through the real `PipelineDbContext` after the app's "
+            report.WriteLine($"{Images:N0} STORED images (two COMPLETED jobs each; capture dates over {Years} years; a real small JPEG at each thumbnail path, "
+                + "the other asset paths fake) inserted through the real `PipelineDbContext` after the app's "
                 + "own first start had migrated the database and the admin had been created through the setup form; then the app restarted and "
                 + "the admin signed in through the login form (antiforgery token from the HTML, cookie kept). "
                 + $"{samples.First().Value.Count} calls per case after 3 warm-ups, cases interleaved, one keep-alive connection per client; "
@@ -147,7 +152,45 @@ public sealed partial class UiBenchmark(int runs, string outputRoot)
             report.WriteLine();
         }
 
+        Console.Error.WriteLine("  third start (EF command log on): the gallery in Chromium...");
+        await using (var app = await AppHost.StartAsync(appDll, data, GalleryBrowserBenchmark.AppEnvironment))
+        {
+            await new GalleryBrowserBenchmark(runs, UserName, Password).RunAsync(app, report);
+        }
+
         await SingleFileAsync(report);
+    }
+
+    /// <summary>A real small JPEG at every seeded thumbnail path (a few colours), so the gallery decodes and paints thumbnails.</summary>
+    private static async Task WriteThumbnailsAsync(PipelineDbContext db, string data)
+    {
+        var variants = new List<byte[]>();
+        for (var v = 0; v < 8; v++)
+        {
+            using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(320, 213);
+            image.ProcessPixelRows(rows =>
+            {
+                for (var y = 0; y < rows.Height; y++)
+                {
+                    var row = rows.GetRowSpan(y);
+                    for (var x = 0; x < row.Length; x++)
+                    {
+                        row[x] = new SixLabors.ImageSharp.PixelFormats.Rgb24((byte)(x * 255 / 320), (byte)(y * 255 / 213), (byte)(v * 32));
+                    }
+                }
+            });
+            using var buffer = new MemoryStream();
+            await SixLabors.ImageSharp.ImageExtensions.SaveAsJpegAsync(image, buffer, new SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder { Quality = 80 });
+            variants.Add(buffer.ToArray());
+        }
+
+        var paths = await db.Images.Where(i => i.ThumbnailPath != null).Select(i => i.ThumbnailPath!).ToListAsync();
+        for (var i = 0; i < paths.Count; i++)
+        {
+            var path = Path.Combine(data, paths[i]);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, variants[i % variants.Count]);
+        }
     }
 
     /// <summary>
