@@ -55,6 +55,8 @@ public sealed class ImageViewerOwnerTests() : ComponentTestHost(userId: Web.Acco
 /// <summary>← and → in the gallery page's viewer, opened from a link (<c>/?image=</c>) before the timeline has laid anything out.</summary>
 public sealed class GalleryViewerNavigationTests : ComponentTestHost
 {
+    public GalleryViewerNavigationTests() => SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true)); // a circuit
+
     [Fact]
     public async Task A_photo_opened_from_its_link_moves_to_its_neighbours_across_the_whole_timeline()
     {
