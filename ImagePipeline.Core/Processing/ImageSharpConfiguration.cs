@@ -39,11 +39,12 @@ public static class ImageSharpConfiguration
 
         // Pooled buffers are reused from one image to the next: a 24 MP Rgb24 frame (72 MB) that comes fresh from the native
         // heap each time costs ~30 ms of page faults per photo (docs/benchmarks.md: a 32 MB cap made every 24 MP preview ~12%
-        // slower). The cap holds two 24 MP decodes (the runner's concurrency on 2 cores) and their resize buffers; when the
+        // slower). The cap holds one 24 MP frame and a second photo's smaller buffers (256 MB measured a peak of 807 MB in the
+        // 200-photo batch, docs/benchmarks.md); when the
         // queue drains, IdleMemoryTrimmer hands all of it back to the OS.
         MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { MaximumPoolSizeMegabytes = PoolMegabytes }),
     };
 
     /// <summary>The most memory ImageSharp keeps pooled between images.</summary>
-    public const int PoolMegabytes = 256;
+    public const int PoolMegabytes = 128;
 }
