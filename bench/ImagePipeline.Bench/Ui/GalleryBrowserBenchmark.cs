@@ -201,7 +201,7 @@ public sealed partial class GalleryBrowserBenchmark(int runs, string userName, s
         }
 
         var button = page.Locator($"[data-testid=scrubber-month][data-month='{target}']");
-        var label = await button.GetAttributeAsync("aria-label") ?? throw new InvalidOperationException("The month button has no label.");
+        var label = await button.GetAttributeAsync("title") ?? throw new InvalidOperationException("The month button has no title (the heading's text).");
         await page.EvaluateAsync(FrameRecorder);
         await page.WaitForTimeoutAsync(300); // a few idle frames first
         await button.ClickAsync();
