@@ -65,6 +65,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<Albums.AlbumService>();
         services.AddSingleton<Sharing.ShareLinkService>();
         services.AddSingleton<JobFactory>();
+        services.AddSingleton<WalCheckpointer>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobAdmin>();
         services.AddSingleton<JobQueries>();

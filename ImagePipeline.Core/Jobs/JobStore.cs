@@ -14,7 +14,7 @@ namespace ImagePipeline.Core.Jobs;
 /// Image status is derived from its jobs in the same transaction as the job change that causes it.
 /// Every change returns the <see cref="ChangeSet"/> it caused; the caller publishes it after the commit.
 /// </summary>
-public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobFactory factory, TimeProvider time)
+public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobFactory factory, TimeProvider time, WalCheckpointer checkpointer)
 {
     private const string PausedValue = "true";
     private const string RunningValue = "false";
@@ -49,6 +49,9 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
     /// Claims a candidate if nobody changed it since it was seen. Null claim: another runner won, or the candidate was an
     /// expired lease of a job that has used all its attempts — the process died running it each time — which is marked
     /// FAILED instead of being run again (its changes are returned).
+    /// Four statements in one short transaction (on PostgreSQL four round trips; BEGIN travels with the first): read the
+    /// candidate with its image at the version seen, the conditional UPDATE on (Id, Version, claimable) that is the claim
+    /// itself, the attempt's row, and the image's status (<see cref="ClaimedImageStatusAsync"/>).
     /// </summary>
     public async Task<(JobClaim? Claim, ChangeSet Changes)> TryClaimAsync(JobCandidate candidate, string runnerId, TimeSpan lease, CancellationToken cancellationToken)
     {
@@ -56,8 +59,28 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
         var expired = now - lease;
         await using var db = await RunnerContextAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        // The claim itself: ready PENDING, or an expired lease with attempts left. A poisoned job (expired lease, no attempts
-        // left) is never claimed; it is looked for only when the claim took nothing, so the usual claim does no extra read.
+        // The job as the claim will hand it over (the handler needs its image), read at the version seen: a different version
+        // means another runner won. The read also tells a take-over from a fresh claim and finds a poisoned job without a
+        // second query. It is only a hint: the UPDATE below decides, by the version in its WHERE.
+        var job = await db.Jobs.AsNoTracking().Include(j => j.Image)
+            .FirstOrDefaultAsync(j => j.Id == candidate.Id && j.Version == candidate.Version, cancellationToken);
+        if (job is null)
+        {
+            return (null, ChangeSet.Empty);
+        }
+
+        var takeOver = job.Status == JobStatus.Processing && job.LockedAt < expired;
+        if (takeOver && job.Attempts >= job.MaxAttempts)
+        {
+            return (null, await FailPoisonedAsync(db, tx, candidate, job.Attempts, now, cancellationToken));
+        }
+
+        if (!takeOver && !(job.Status == JobStatus.Pending && job.RunAfter <= now))
+        {
+            return (null, ChangeSet.Empty);
+        }
+
+        // The claim itself: ready PENDING, or an expired lease with attempts left, still at the version seen.
         var claimed = await db.Jobs
             .Where(j => j.Id == candidate.Id && j.Version == candidate.Version
                 && ((j.Status == JobStatus.Pending && j.RunAfter <= now)
@@ -72,22 +95,29 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
                 .SetProperty(j => j.Version, j => j.Version + 1), cancellationToken);
         if (claimed == 0)
         {
-            var seen = await db.Jobs.AsNoTracking().Where(j => j.Id == candidate.Id && j.Version == candidate.Version)
-                .Select(j => new { j.Status, j.LockedAt, j.Attempts, j.MaxAttempts }).FirstOrDefaultAsync(cancellationToken);
-            return seen is { Status: JobStatus.Processing } && seen.LockedAt < expired && seen.Attempts >= seen.MaxAttempts
-                ? (null, await FailPoisonedAsync(db, tx, candidate, seen.Attempts, now, cancellationToken))
-                : (null, ChangeSet.Empty);
+            return (null, ChangeSet.Empty);
         }
 
-        // A take-over closes the previous owner's attempt as lost.
-        await CloseLostAttemptsAsync(db, candidate.Id, now, "Lease expired; taken over by another runner.", cancellationToken);
+        if (takeOver)
+        {
+            // A take-over closes the previous owner's attempt as lost. (A PENDING job has no open attempt: every finish,
+            // release and poisoning closes its attempt in the same transaction.)
+            await CloseLostAttemptsAsync(db, candidate.Id, now, "Lease expired; taken over by another runner.", cancellationToken);
+        }
 
-        var job = await db.Jobs.AsNoTracking().Include(j => j.Image).FirstAsync(j => j.Id == candidate.Id, cancellationToken);
+        job.Status = JobStatus.Processing;
+        job.LockedBy = runnerId;
+        job.LockedAt = now;
+        job.StartedAt = now;
+        job.UpdatedAt = now;
+        job.Attempts++;
+        job.Version++;
         var attempt = new JobAttempt { JobId = job.Id, Number = job.Attempts, RunnerId = runnerId, StartedAt = now };
         db.JobAttempts.Add(attempt);
         await db.SaveChangesAsync(cancellationToken);
-        var imageChange = await DeriveImageStatusAsync(db, job.ImageId, now, cancellationToken);
+        var imageChange = await ClaimedImageStatusAsync(db, job, now, cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        RunnerCommitted(db);
 
         return (new JobClaim(job, runnerId, attempt.Id), new ChangeSet(JobStatusChangedEvent.Of(job, job.Image?.OwnerId, now), imageChange));
     }
@@ -103,6 +133,7 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
         var renewed = await Fenced(db, claim).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.LockedAt, now)
             .SetProperty(j => j.Version, j => j.Version + 1), cancellationToken);
+        RunnerCommitted(db);
         if (renewed == 1)
         {
             claim.Version++;
@@ -253,6 +284,28 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Images.AnyAsync(i => i.Id == imageId, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="DeriveImageStatusAsync"/> after a claim, in one statement instead of two reads. With one of its jobs now
+    /// PROCESSING an image derives FAILED if another job of it FAILED — which the claim did not change, so its status already
+    /// says so — else PROCESSING. Hence: PROCESSING unless it is PROCESSING or FAILED already or has a FAILED job.
+    /// </summary>
+    private static async Task<ImageStatusChangedEvent?> ClaimedImageStatusAsync(PipelineDbContext db, Job job, DateTime now, CancellationToken cancellationToken)
+    {
+        if (job.ImageId is not { } imageId || job.Image is null)
+        {
+            return null;
+        }
+
+        var changed = await db.Images
+            .Where(i => i.Id == imageId && i.Status != ImageStatus.Processing && i.Status != ImageStatus.Failed
+                && !db.Jobs.Any(j => j.ImageId == imageId && j.Status == JobStatus.Failed))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Status, ImageStatus.Processing)
+                .SetProperty(i => i.UpdatedAt, now)
+                .SetProperty(i => i.Version, i => i.Version + 1), cancellationToken);
+        return changed == 1 ? new ImageStatusChangedEvent(imageId, ImageStatus.Processing, now) { OwnerId = job.Image.OwnerId } : null;
     }
 
     /// <summary>
@@ -471,6 +524,7 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
 
         var imageChange = await DeriveImageStatusAsync(db, claim.Job.ImageId, now, cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        RunnerCommitted(db);
 
         var job = claim.Job;
         var after = new Job
@@ -488,7 +542,19 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
     private static IQueryable<Job> Fenced(PipelineDbContext db, JobClaim claim) =>
         db.Jobs.Where(j => j.Id == claim.JobId && j.LockedBy == claim.RunnerId && j.Version == claim.Version && j.Status == JobStatus.Processing);
 
+    private static readonly string RunnerPragmas =
+        $"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WalCheckpointer.RunnerAutoCheckpointPages};";
+
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>A runner transition committed: on SQLite, counts towards the next background checkpoint.</summary>
+    private void RunnerCommitted(PipelineDbContext db)
+    {
+        if (db.Database.IsSqlite())
+        {
+            checkpointer.Committed();
+        }
+    }
 
     /// <summary>
     /// A context for the runner's own transitions (claim, renew, complete, fail, release). On SQLite they commit without waiting
@@ -496,7 +562,9 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
     /// or renewal leaves the job claimable, a lost finish leaves it PROCESSING until its lease expires and it runs again — and the
     /// WAL keeps them in order, so a later durable commit (an upload) makes them durable too. Derived assets are fsynced before
     /// their job completes, so a completion is never durable without its file. Saves two WAL syncs per job (docs/benchmarks.md).
-    /// The interceptor sets FULL again whenever a pooled connection is opened.
+    /// They also checkpoint the WAL on their own only past <see cref="WalCheckpointer.RunnerAutoCheckpointPages"/>: the
+    /// <see cref="WalCheckpointer"/> does it in the background instead of in a claim's commit (<see cref="RunnerCommitted"/>).
+    /// The interceptor sets FULL and SQLite's default auto-checkpoint again whenever a pooled connection is opened.
     /// </summary>
     private async Task<PipelineDbContext> RunnerContextAsync(CancellationToken cancellationToken)
     {
@@ -504,7 +572,7 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
         if (db.Database.IsSqlite())
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(RunnerPragmas, cancellationToken);
         }
 
         return db;

@@ -49,6 +49,8 @@ public sealed class SqlitePragmaTests : IDisposable
                     await using var command = db.Database.GetDbConnection().CreateCommand();
                     command.CommandText = "PRAGMA synchronous;";
                     Assert.Equal(2, Convert.ToInt32(await command.ExecuteScalarAsync())); // FULL for uploads and everything else
+                    command.CommandText = "PRAGMA wal_autocheckpoint;";
+                    Assert.Equal(1000, Convert.ToInt32(await command.ExecuteScalarAsync())); // SQLite's default, not the runner's 4,000
                 }
 
                 Assert.Equal(Core.Images.ImageStatus.Stored, (await contexts[0].Images.SingleAsync(i => i.Id == id)).Status);

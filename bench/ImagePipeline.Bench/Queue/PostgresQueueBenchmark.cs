@@ -29,23 +29,9 @@ public sealed class PostgresQueueBenchmark(int runs, string outputRoot)
             Console.Error.WriteLine("  seeding the PostgreSQL queue database...");
             await database.SeedAsync(QueueBenchmark.PendingJobs / 2, ImageStatus.Ingested, JobStatus.Pending);
             var store = database.Services.GetRequiredService<JobStore>();
-            var lease = TimeSpan.FromMinutes(2);
             var samples = Math.Max(200, runs * 40);
-            var find = new List<double>();
-            var claim = new List<double>();
-            var total = new List<double>();
-            for (var i = -10; i < samples; i++)
-            {
-                IReadOnlyList<JobCandidate> candidates = [];
-                var findMs = await Stopwatches.TimeAsync(async () => candidates = await store.FindCandidatesAsync(lease, 4, CancellationToken.None));
-                var claimMs = await Stopwatches.TimeAsync(() => store.TryClaimAsync(candidates[0], "bench-runner", lease, CancellationToken.None));
-                if (i >= 0)
-                {
-                    find.Add(findMs);
-                    claim.Add(claimMs);
-                    total.Add(findMs + claimMs);
-                }
-            }
+            var claims = await ClaimSamples.RunAsync(store, samples);
+            var (find, claim, total) = (claims.Find, claims.Claim, claims.Total);
 
             report.WriteLine($"## Queue on PostgreSQL: {QueueBenchmark.PendingJobs:N0} PENDING jobs (real PipelineDbContext + PostgreSQL migrations)");
             report.WriteLine();
@@ -56,6 +42,15 @@ public sealed class PostgresQueueBenchmark(int runs, string outputRoot)
             QueueBenchmark.Row(table, "TryClaimAsync", claim, null);
             QueueBenchmark.Row(table, "claim = find + TryClaim", total, ("p95 ≤ 5 ms", s => Stats.Quantile(s, 0.95) <= 5));
             report.WriteLine(table);
+            claims.Report(report);
+            report.WriteLine("Query plan of the candidates (`EXPLAIN (ANALYZE, COSTS OFF)` of the equivalent SQL, after the claims):");
+            report.WriteLine();
+            report.WriteLine("```");
+            report.WriteLine(await ExplainAsync(connection,
+                "SELECT j.\"Id\", j.\"Version\" FROM \"Jobs\" j WHERE j.\"Status\" = 'PENDING' AND j.\"RunAfter\" <= now() AND (j.\"Type\" <> 'THUMBNAIL' OR NOT EXISTS "
+                + "(SELECT 1 FROM \"Jobs\" p WHERE p.\"ImageId\" = j.\"ImageId\" AND p.\"Type\" = 'PREVIEW' AND p.\"Status\" IN ('PENDING', 'PROCESSING'))) ORDER BY j.\"RunAfter\" LIMIT 4"));
+            report.WriteLine("```");
+            report.WriteLine();
         }
         finally
         {
@@ -65,5 +60,20 @@ public sealed class PostgresQueueBenchmark(int runs, string outputRoot)
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(connection).Database}\" WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync();
         }
+    }
+
+    private static async Task<string> ExplainAsync(string connection, string sql)
+    {
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, COSTS OFF) " + sql, db);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join(Environment.NewLine, lines);
     }
 }

@@ -23,24 +23,9 @@ public sealed class QueueBenchmark(int runs, string outputRoot)
         await database.SeedAsync(PendingJobs / 2, ImageStatus.Ingested, JobStatus.Pending);
         var store = database.Services.GetRequiredService<JobStore>();
         var queries = database.Services.GetRequiredService<JobQueries>();
-        var lease = TimeSpan.FromMinutes(2);
         var samples = Math.Max(200, runs * 40);
-
-        var find = new List<double>();
-        var claim = new List<double>();
-        var total = new List<double>();
-        for (var i = -10; i < samples; i++)
-        {
-            IReadOnlyList<JobCandidate> candidates = [];
-            var findMs = await Stopwatches.TimeAsync(async () => candidates = await store.FindCandidatesAsync(lease, 4, CancellationToken.None));
-            var claimMs = await Stopwatches.TimeAsync(() => store.TryClaimAsync(candidates[0], "bench-runner", lease, CancellationToken.None));
-            if (i >= 0)
-            {
-                find.Add(findMs);
-                claim.Add(claimMs);
-                total.Add(findMs + claimMs);
-            }
-        }
+        var claims = await ClaimSamples.RunAsync(store, samples);
+        var (find, claim, total) = (claims.Find, claims.Claim, claims.Total);
 
         var counts = new List<double>();
         for (var i = -3; i < Math.Max(50, runs * 10); i++)
@@ -62,6 +47,7 @@ public sealed class QueueBenchmark(int runs, string outputRoot)
         Row(table, "claim = find + TryClaim", total, ("p95 ≤ 5 ms", s => Stats.Quantile(s, 0.95) <= 5));
         Row(table, "JobQueries.CountsAsync (admin counts)", counts, ("≤ 20 ms", s => Stats.Of(s).Median <= 20));
         report.WriteLine(table);
+        claims.Report(report);
         report.WriteLine("Query plans (SQLite `EXPLAIN QUERY PLAN` of the equivalent SQL):");
         report.WriteLine();
         report.WriteLine("- candidates: `" + await database.ExplainAsync(
