@@ -12,7 +12,7 @@ namespace ImagePipeline.Core.Jobs;
 /// on the thread pool: it copies the log into the database while the next claims go on (PASSIVE never blocks a writer), and the
 /// next write transaction after it restarts the log from its beginning. One runs at a time. A no-op on PostgreSQL.
 /// </summary>
-public sealed partial class WalCheckpointer(IDbContextFactory<PipelineDbContext> contexts, ILogger<WalCheckpointer> logger) : IAsyncDisposable
+public sealed partial class WalCheckpointer(IDbContextFactory<PipelineDbContext> contexts, ILogger<WalCheckpointer> logger) : IAsyncDisposable, IDisposable
 {
     /// <summary>Runner commits between two background checkpoints: a claim writes ~15 pages (QueueClaimTests), so about SQLite's own 1,000.</summary>
     public const int TransitionsPerCheckpoint = 64;
@@ -53,16 +53,18 @@ public sealed partial class WalCheckpointer(IDbContextFactory<PipelineDbContext>
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await Stop();
+
+    /// <summary>For a service provider disposed synchronously: waits for a running checkpoint (it never throws).</summary>
+    public void Dispose() => Stop().GetAwaiter().GetResult();
+
+    private Task Stop()
     {
-        Task running;
         lock (_gate)
         {
             _disposed = true;
-            running = _running;
+            return _running;
         }
-
-        await running;
     }
 
     private async Task CheckpointAsync()
