@@ -73,6 +73,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<PipelineMetrics>();
 
         services.AddSingleton<DecodeMemoryBudget>();
+        services.AddSingleton<PreviewPixelsHandoff>();
         services.AddSingleton<IJobHandler, PreviewJobHandler>();
         services.AddSingleton<IJobHandler, ThumbnailJobHandler>();
         services.AddSingleton<JobHandlerRegistry>();

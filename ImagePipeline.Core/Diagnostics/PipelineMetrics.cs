@@ -14,6 +14,7 @@ public sealed class PipelineMetrics
     private readonly Counter<long> _uploads;
     private readonly Histogram<double> _jobDuration;
     private readonly Histogram<double> _processingDuration;
+    private readonly Histogram<double> _receiveDuration;
     private readonly TimeProvider _time;
 
     public PipelineMetrics(IMeterFactory meters, JobQueries queries, TimeProvider time)
@@ -24,10 +25,15 @@ public sealed class PipelineMetrics
         _jobDuration = meter.CreateHistogram<double>("imagepipeline.job.duration", "s", "Time from claim to finish of a job run, by type and outcome.");
         _processingDuration = meter.CreateHistogram<double>("imagepipeline.job.processing.duration", "s",
             "Time a job's handler spent on the image itself (decode, resize, encode), by type; the rest of upload → STORED is overhead.");
+        _receiveDuration = meter.CreateHistogram<double>("imagepipeline.upload.receive.duration", "s",
+            "Time an upload's file took to arrive, from its first read to its last byte (hashed and written as it arrives); what follows the last byte is the app's own.");
         meter.CreateObservableGauge("imagepipeline.queue.depth", () => QueueDepth(queries), "{job}", "Open jobs in the queue, by status (PENDING, PROCESSING).");
     }
 
     public void Uploaded(bool duplicate) => _uploads.Add(1, new KeyValuePair<string, object?>("duplicate", duplicate));
+
+    /// <summary>An upload's file arrived in <paramref name="seconds"/> (first read to last byte).</summary>
+    public void UploadReceived(double seconds) => _receiveDuration.Record(seconds);
 
     /// <summary>One job run ended: <paramref name="result"/> is what the store answered (null: the lease was lost).</summary>
     public void JobFinished(Job job, ChangeSet? result)

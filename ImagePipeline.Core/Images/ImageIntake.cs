@@ -110,9 +110,12 @@ public sealed partial class ImageIntake(
     private Task<Image?> FindDuplicateAsync(string sha256, string? ownerId, CancellationToken cancellationToken) =>
         db.Images.AsNoTracking().Where(i => i.Sha256 == sha256 && i.OwnerId == ownerId).FirstOrDefaultAsync(cancellationToken);
 
-    private static async Task<(long Size, string Sha256)> CopyAndHashAsync(Stream content, string path, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>Streams the body to <paramref name="path"/>, hashing and counting as it arrives, and makes it durable. Records how
+    /// long the body took to arrive (<see cref="PipelineMetrics.UploadReceived"/>): the transfer, which the work overlaps.</summary>
+    private async Task<(long Size, string Sha256)> CopyAndHashAsync(Stream content, string path, long maxBytes, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var started = time.GetTimestamp();
         var buffer = new byte[128 * 1024];
         long total = 0;
         try
@@ -131,6 +134,8 @@ public sealed partial class ImageIntake(
                 hash.AppendData(buffer, 0, read);
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
+
+            metrics.UploadReceived(time.GetElapsedTime(started).TotalSeconds);
 
             // Durable before it is acknowledged: a crash after the 201 must not lose the photo.
             file.Flush(flushToDisk: true);

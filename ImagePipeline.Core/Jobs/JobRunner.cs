@@ -25,6 +25,7 @@ public sealed partial class JobRunner(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     PipelineMetrics metrics,
+    PreviewPixelsHandoff handoff,
     ILogger<JobRunner> logger)
 {
     private readonly RunnerSignal _signal = new();
@@ -58,7 +59,9 @@ public sealed partial class JobRunner(
 
             if (ran > 0)
             {
-                // The queue is empty: hand the decode buffers of this batch back to the OS instead of idling on them.
+                // The queue is empty: hand the decode buffers of this batch back to the OS instead of idling on them
+                // (previews held for thumbnails another instance ran, if any, included).
+                handoff.Clear();
                 IdleMemoryTrimmer.Trim();
             }
         }

@@ -15,6 +15,19 @@ public static class ImageSharpConfiguration
 {
     public static SixLabors.ImageSharp.Configuration Instance { get; } = Create();
 
+    /// <summary>
+    /// The same configuration (same formats, same buffer pool) with every core for one operation: for the resize of a photo
+    /// processed alone (see <see cref="ImageSharpProcessor"/>).
+    /// </summary>
+    public static SixLabors.ImageSharp.Configuration AllCores { get; } = WithAllCores(Instance);
+
+    private static SixLabors.ImageSharp.Configuration WithAllCores(SixLabors.ImageSharp.Configuration configuration)
+    {
+        var clone = configuration.Clone();
+        clone.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        return clone;
+    }
+
     private static SixLabors.ImageSharp.Configuration Create()
     {
         var configuration = NewConfiguration();

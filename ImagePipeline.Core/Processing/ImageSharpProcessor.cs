@@ -19,6 +19,9 @@ namespace ImagePipeline.Core.Processing;
 /// </summary>
 public sealed class ImageSharpProcessor : IImageProcessor
 {
+    /// <summary>Images being made right now, in this process (decides whether a resize may use every core).</summary>
+    private static int _inFlight;
+
     private readonly IImageEncoder _encoder;
 
     public ImageSharpProcessor(IOptions<PipelineOptions> options)
@@ -38,44 +41,114 @@ public sealed class ImageSharpProcessor : IImageProcessor
 
     public async Task ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken)
     {
-        using var image = await DecodeAsync(source, cancellationToken);
-        var orientation = ReadOrientation(image);
-        var swapsAxes = orientation is >= 5 and <= 8;
-        var hasAlpha = MayHaveAlpha(image);
+        using var pixels = await ResizeKeepingPixelsAsync(source, output, maxSize, cancellationToken);
+    }
 
-        // Fit the *displayed* size within maxSize, but resize the stored pixels before rotating.
-        var (displayWidth, displayHeight) = swapsAxes ? (image.Height, image.Width) : (image.Width, image.Height);
-        var scale = Math.Min(1.0, Math.Min((double)maxSize / displayWidth, (double)maxSize / displayHeight));
-        var targetDisplayWidth = Math.Max(1, (int)Math.Round(displayWidth * scale));
-        var targetDisplayHeight = Math.Max(1, (int)Math.Round(displayHeight * scale));
-        var target = swapsAxes ? new Size(targetDisplayHeight, targetDisplayWidth) : new Size(targetDisplayWidth, targetDisplayHeight);
-
-        cancellationToken.ThrowIfCancellationRequested();
-        image.Mutate(x =>
+    public async Task<AssetPixels?> ResizeKeepingPixelsAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _inFlight);
+        Image<Rgb24>? rgb = null;
+        try
         {
-            Shrink.To(x, image.Size(), target, premultiplyAlpha: hasAlpha);
-            if (hasAlpha)
+            rgb = await DecodeShrinkAsync(source, maxSize, cancellationToken);
+            await EncodeAsync(rgb, output, cancellationToken);
+            var kept = new AssetPixels(rgb);
+            rgb = null;
+            return kept;
+        }
+        finally
+        {
+            rgb?.Dispose();
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>A smaller asset from an asset's pixels (the thumbnail from the preview just made): no file read, no decode.
+    /// The pixels are shrunk in place; the caller still disposes <paramref name="source"/>.</summary>
+    public async Task ResizeAsync(AssetPixels source, Stream output, int maxSize, CancellationToken cancellationToken)
+    {
+        var image = source.Image;
+        var target = Fit(image.Width, image.Height, maxSize);
+        cancellationToken.ThrowIfCancellationRequested();
+        image.Mutate(x => Shrink.To(x, image.Size(), target, premultiplyAlpha: false));
+
+        // As if decoded from the asset's file: its kept profile, if any, goes with the pixels again.
+        ColourProfile.Apply(image, ColourProfile.ForDerived(image.Metadata.IccProfile));
+        await EncodeAsync(image, output, cancellationToken);
+    }
+
+    /// <summary>Decodes once, shrinks in the stored orientation, then rotates the small result, strips metadata, brings the colours to sRGB.</summary>
+    private static async Task<Image<Rgb24>> DecodeShrinkAsync(Stream source, int maxSize, CancellationToken cancellationToken)
+    {
+        var image = await DecodeAsync(source, cancellationToken);
+        try
+        {
+            var orientation = ReadOrientation(image);
+            var swapsAxes = orientation is >= 5 and <= 8;
+            var hasAlpha = MayHaveAlpha(image);
+
+            // Fit the *displayed* size within maxSize, but resize the stored pixels before rotating.
+            var (displayWidth, displayHeight) = swapsAxes ? (image.Height, image.Width) : (image.Width, image.Height);
+            var fitted = Fit(displayWidth, displayHeight, maxSize);
+            var target = swapsAxes ? new Size(fitted.Height, fitted.Width) : fitted;
+
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // One photo alone in the process gets every core for its resize (the one step ImageSharp 2.1 parallelises);
+            // photos processed side by side keep one thread each, as the runner's concurrency already fills the cores.
+            var configuration = Volatile.Read(ref _inFlight) > 1 ? ImageSharpConfiguration.Instance : ImageSharpConfiguration.AllCores;
+            image.Mutate(configuration, x =>
             {
-                x.BackgroundColor(Color.White);
+                Shrink.To(x, image.Size(), target, premultiplyAlpha: hasAlpha);
+                if (hasAlpha)
+                {
+                    x.BackgroundColor(Color.White);
+                }
+
+                if (orientation > 1)
+                {
+                    x.AutoOrient();
+                }
+            });
+
+            // Derived assets carry no EXIF/GPS/XMP/IPTC: the original keeps them. Colours: see ColourProfile.
+            var profile = ColourProfile.ForDerived(image.Metadata.IccProfile);
+            image.Metadata.ExifProfile = null;
+            image.Metadata.XmpProfile = null;
+            image.Metadata.IptcProfile = null;
+            image.Metadata.IccProfile = null;
+
+            // Other decoded pixel types (alpha, grey, 16-bit) are flattened to Rgb24 once small.
+            var rgb = image as Image<Rgb24> ?? image.CloneAs<Rgb24>(ImageSharpConfiguration.Instance);
+            try
+            {
+                ColourProfile.Apply(rgb, profile);
+            }
+            catch
+            {
+                if (!ReferenceEquals(rgb, image))
+                {
+                    rgb.Dispose();
+                }
+
+                throw;
             }
 
-            if (orientation > 1)
+            if (ReferenceEquals(rgb, image))
             {
-                x.AutoOrient();
+                image = null;
             }
-        });
 
-        // Derived assets carry no EXIF/GPS/XMP/IPTC: the original keeps them. Colours: see ColourProfile.
-        var profile = ColourProfile.ForDerived(image.Metadata.IccProfile);
-        image.Metadata.ExifProfile = null;
-        image.Metadata.XmpProfile = null;
-        image.Metadata.IptcProfile = null;
-        image.Metadata.IccProfile = null;
+            return rgb;
+        }
+        finally
+        {
+            image?.Dispose();
+        }
+    }
 
-        // Other decoded pixel types (alpha, grey, 16-bit) are flattened to Rgb24 once small.
-        using var flat = image is Image<Rgb24> ? null : image.CloneAs<Rgb24>(ImageSharpConfiguration.Instance);
-        var rgb = flat ?? (Image<Rgb24>)image;
-        ColourProfile.Apply(rgb, profile);
+    private async Task EncodeAsync(Image<Rgb24> rgb, Stream output, CancellationToken cancellationToken)
+    {
         if (_encoder is WebpEncoder && rgb.Metadata.IccProfile is { } kept)
         {
             // ImageSharp 2.1's WebP encoder writes no ICC profile: add it to the small encoded result.
@@ -86,6 +159,13 @@ public sealed class ImageSharpProcessor : IImageProcessor
         }
 
         await rgb.SaveAsync(output, _encoder, cancellationToken);
+    }
+
+    /// <summary>Fits <paramref name="width"/> × <paramref name="height"/> within <paramref name="maxSize"/>, never enlarging.</summary>
+    private static Size Fit(int width, int height, int maxSize)
+    {
+        var scale = Math.Min(1.0, Math.Min((double)maxSize / width, (double)maxSize / height));
+        return new Size(Math.Max(1, (int)Math.Round(width * scale)), Math.Max(1, (int)Math.Round(height * scale)));
     }
 
     private static async Task<SharpImage> DecodeAsync(Stream source, CancellationToken cancellationToken)

@@ -64,6 +64,9 @@ public sealed class PipelineMetricsTests : IDisposable
             Assert.InRange(handler.Value, 0, durations.Single(d => Equals(d.Tags["type"], handler.Tags["type"])).Value);
         }
 
+        // Each upload's file arrival (both were read in full: the second turned out a duplicate after it arrived).
+        Assert.Equal(2, _measurements.Count(m => m.Name == "imagepipeline.upload.receive.duration" && m.Value >= 0));
+
         _listener.RecordObservableInstruments();
         var depth = _measurements.Where(m => m.Name == "imagepipeline.queue.depth").ToList();
         Assert.Equal(["PENDING", "PROCESSING"], depth.Select(m => (string)m.Tags["status"]!).Order());

@@ -69,7 +69,7 @@ public sealed class JobRunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task The_original_is_decoded_once_per_image_the_thumbnail_comes_from_the_preview()
+    public async Task The_original_is_decoded_once_per_image_the_thumbnail_comes_from_the_preview_file_when_an_engine_keeps_no_pixels()
     {
         var calls = new List<(int MaxSize, long SourceLength)>();
         await using var host = new RunnerHost(_data, configure: services =>
@@ -85,6 +85,138 @@ public sealed class JobRunnerTests : IDisposable
         Assert.Equal(2, calls.Count);
         Assert.Single(calls, c => c.SourceLength == image.SizeBytes);
         Assert.Equal((320, new FileInfo(Path.Combine(_data, image.PreviewPath!)).Length), calls.Single(c => c.MaxSize == 320));
+    }
+
+    [Fact]
+    public async Task The_thumbnail_is_made_from_the_preview_pixels_the_preview_job_handed_over_without_reading_a_file()
+    {
+        var calls = new List<string>();
+        await using var host = new RunnerHost(_data, configure: services =>
+            services.AddSingleton<IImageProcessor>(sp => new PixelRecordingProcessor(ActivatorUtilities.CreateInstance<ImageSharpProcessor>(sp), calls)));
+        await host.MigrateAsync();
+        var id = await host.IngestAsync(TestPaths.Image("autumn-2560x1600-progressive.jpg"));
+
+        await host.Runner.DrainAsync(CancellationToken.None);
+
+        await using var db = host.CreateDbContext();
+        var image = await db.Images.SingleAsync(i => i.Id == id);
+        Assert.Equal(ImageStatus.Stored, image.Status);
+        Assert.Equal(["file 1600 kept", "pixels 1600x1000 → 320"], calls);
+        Assert.Equal(0, host.Services.GetRequiredService<PreviewPixelsHandoff>().Count);
+
+        // The same thumbnail as one made from the preview file (only the preview's JPEG loss apart).
+        using var fromPixels = await SixLabors.ImageSharp.Image.LoadAsync<Rgb24>(Path.Combine(_data, image.ThumbnailPath!));
+        using var fromFile = new MemoryStream();
+        await using (var preview = File.OpenRead(Path.Combine(_data, image.PreviewPath!)))
+        {
+            await ActivatorUtilities.CreateInstance<ImageSharpProcessor>(host.Services).ResizeAsync(preview, fromFile, 320, CancellationToken.None);
+        }
+
+        fromFile.Position = 0;
+        using var reference = await SixLabors.ImageSharp.Image.LoadAsync<Rgb24>(fromFile);
+        Assert.Equal((reference.Width, reference.Height), (fromPixels.Width, fromPixels.Height));
+        Assert.True(MeanDifference(reference, fromPixels) < 3, $"differs from the file-made thumbnail: {MeanDifference(reference, fromPixels):0.00}");
+    }
+
+    [Fact]
+    public async Task Preview_pixels_are_not_kept_when_the_thumbnail_exists_and_none_stay_held_after_a_drain()
+    {
+        var calls = new List<string>();
+        await using var host = new RunnerHost(_data, configure: services =>
+            services.AddSingleton<IImageProcessor>(sp => new PixelRecordingProcessor(ActivatorUtilities.CreateInstance<ImageSharpProcessor>(sp), calls)));
+        await host.MigrateAsync();
+        var id = await host.IngestAsync(TestPaths.Image("path-2560x1600.jpg"));
+        await host.Runner.DrainAsync(CancellationToken.None);
+
+        // Only the preview is made again (it went missing): the thumbnail exists, so nothing is kept for it.
+        await using (var db = host.CreateDbContext())
+        {
+            var image = await db.Images.SingleAsync(i => i.Id == id);
+            File.Delete(Path.Combine(_data, image.PreviewPath!));
+            await db.Images.Where(i => i.Id == id).ExecuteUpdateAsync(s => s.SetProperty(i => i.PreviewPath, (string?)null));
+        }
+
+        calls.Clear();
+        var (backfill, _) = await host.Services.GetRequiredService<JobStore>().BackfillAsync(100, CancellationToken.None);
+        Assert.Equal(1, backfill.Enqueued);
+        await host.Runner.DrainAsync(CancellationToken.None);
+
+        Assert.Equal(["file 1600"], calls);
+        Assert.Equal(0, host.Services.GetRequiredService<PreviewPixelsHandoff>().Count);
+    }
+
+    [Fact]
+    public void The_handoff_holds_a_few_previews_at_most_and_gives_each_once()
+    {
+        using var handoff = new PreviewPixelsHandoff();
+        var ids = Enumerable.Range(0, PreviewPixelsHandoff.Capacity + 2).Select(_ => Guid.NewGuid()).ToList();
+        var offered = new List<AssetPixels>();
+        foreach (var id in ids)
+        {
+            var pixels = NewPixels();
+            offered.Add(pixels);
+            handoff.Offer(id, pixels);
+        }
+
+        Assert.Equal(PreviewPixelsHandoff.Capacity, handoff.Count);
+        Assert.Null(handoff.Take(ids[0]));
+        Assert.Null(handoff.Take(ids[1]));
+        Assert.Throws<ObjectDisposedException>(() => offered[0].Width);
+        using (var taken = handoff.Take(ids[^1]))
+        {
+            Assert.Same(offered[^1], taken);
+        }
+
+        Assert.Null(handoff.Take(ids[^1]));
+        handoff.Clear();
+        Assert.Equal(0, handoff.Count);
+        Assert.Throws<ObjectDisposedException>(() => offered[2].Width);
+    }
+
+    private static AssetPixels NewPixels()
+    {
+        using var source = new MemoryStream();
+        using (var image = new Image<Rgb24>(64, 48))
+        {
+            image.SaveAsPng(source);
+        }
+
+        source.Position = 0;
+        var processor = new ImageSharpProcessor(Microsoft.Extensions.Options.Options.Create(new Core.Configuration.PipelineOptions()));
+        return processor.ResizeKeepingPixelsAsync(source, Stream.Null, 1600, CancellationToken.None).GetAwaiter().GetResult()!;
+    }
+
+    private sealed class PixelRecordingProcessor(IImageProcessor inner, List<string> calls) : IImageProcessor
+    {
+        public string AssetExtension => inner.AssetExtension;
+
+        public string AssetContentType => inner.AssetContentType;
+
+        public Task ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken)
+        {
+            Record($"file {maxSize}");
+            return inner.ResizeAsync(source, output, maxSize, cancellationToken);
+        }
+
+        public Task<AssetPixels?> ResizeKeepingPixelsAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken)
+        {
+            Record($"file {maxSize} kept");
+            return inner.ResizeKeepingPixelsAsync(source, output, maxSize, cancellationToken);
+        }
+
+        public Task ResizeAsync(AssetPixels source, Stream output, int maxSize, CancellationToken cancellationToken)
+        {
+            Record($"pixels {source.Width}x{source.Height} → {maxSize}");
+            return inner.ResizeAsync(source, output, maxSize, cancellationToken);
+        }
+
+        private void Record(string call)
+        {
+            lock (calls)
+            {
+                calls.Add(call);
+            }
+        }
     }
 
     private sealed class RecordingProcessor(IImageProcessor inner, List<(int, long)> calls) : IImageProcessor
