@@ -15,7 +15,8 @@ namespace ImagePipeline.Core.Processing;
 /// Right after start, in the background, runs a small embedded photo through what an upload runs: the intake's inspection
 /// (sniffing, EXIF, the scan for the image's end, motion-photo search) where uploads are taken, and a preview and a thumbnail
 /// where jobs run — so that code is compiled before the first real photo arrives. Without it the first photos after a start
-/// cost 2–3× the steady state (docs/benchmarks.md, "Cold start"). Then a rehearsal of a whole 12 MP upload → STORED on a
+/// cost 2–3× the steady state (docs/benchmarks.md, "Cold start"). Then, once the app has started
+/// (so as not to compete with the start-up for the cores), a rehearsal of a whole 3 MP upload → STORED on a
 /// throw-away data directory (<see cref="UploadRehearsal"/>: EF Core's queries, commands and change tracking, the runner,
 /// the large-image paths), and, where jobs run, ImageSharp's pool filled with one 24 MP frame's worth of buffers already
 /// faulted in. Nothing is stored: no row, no file, no event, no metric.
@@ -110,6 +111,7 @@ public sealed partial class CodecWarmup(
                 Passes++;
             }
 
+            await WhenStartedAsync(cancellationToken);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             Rehearsed = await new UploadRehearsal(contexts, processor, lifetime, time, options.Value).RunAsync(photo, cancellationToken);
             if (options.Value.Runner.Enabled)
@@ -128,6 +130,15 @@ public sealed partial class CodecWarmup(
             // Only a speed-up: a failure here must never stop the app, but it says something is wrong with the engine.
             Failure = ex;
             LogWarmupFailed(logger, ex);
+        }
+    }
+
+    private async Task WhenStartedAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(cancellationToken);
         }
     }
 

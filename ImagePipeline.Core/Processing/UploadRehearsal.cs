@@ -22,7 +22,7 @@ namespace ImagePipeline.Core.Processing;
 /// The start-up warm-up's dress rehearsal of one upload → STORED, with the app's own classes on a throw-away data directory
 /// (<c>tmp/warmup-…</c>: its own SQLite file and asset folders, deleted afterwards): the intake (hash, inspect, the duplicate
 /// query, the INSERT of the image and its jobs), then one drain of a private runner (candidates, claim, the attempt row, the
-/// image status, the preview and thumbnail of a 12 MP photo, complete, the lease renewal) where jobs run. The first real photo otherwise
+/// image status, the preview and thumbnail of a 3 MP photo, complete, the lease renewal) where jobs run. The first real photo otherwise
 /// pays for all of it: EF Core builds each query and command and its change-tracking snapshots on first use (~2,000 methods
 /// compiled, docs/benchmarks.md "Cold start"). The contexts come from the app's own factory with only the connection string
 /// changed, so EF's query cache is the app's. Nothing reaches the real database, the app's events, wake-ups or metrics.
@@ -35,10 +35,14 @@ internal sealed class UploadRehearsal(
     TimeProvider time,
     PipelineOptions options)
 {
-    /// <summary>The rehearsal photo: 4000 × 3000, large enough for the pooled-buffer paths a phone photo takes.</summary>
-    public const int Width = 4000;
+    /// <summary>
+    /// The rehearsal photo: 2000 × 1500 (9 MB decoded), past ImageSharp's 4 MB pool block, so it takes the pooled multi-block
+    /// paths a 24 MP photo takes (the 480 px photo fits a shared array and does not); a 4000 × 3000 one compiled nothing more
+    /// and cost ~0.3 s more CPU at start. The 24 MP frame's page faults are taken by <see cref="CodecWarmup"/>'s pool priming.
+    /// </summary>
+    public const int Width = 2000;
 
-    public const int Height = 3000;
+    public const int Height = 1500;
 
     public const string FolderPrefix = "warmup-";
 
@@ -67,7 +71,7 @@ internal sealed class UploadRehearsal(
             var factory = new RedirectedContexts(contexts, connectionString);
             await using (var db = factory.CreateDbContext())
             {
-                await db.Database.MigrateAsync(cancellationToken);
+                await db.Database.EnsureCreatedAsync(cancellationToken);
             }
 
             using var storage = new FileSystemAssetStorage(rehearsal);
@@ -129,7 +133,7 @@ internal sealed class UploadRehearsal(
         }
     }
 
-    /// <summary>The embedded photo (camera EXIF and ICC profile kept) enlarged to 12 MP and encoded as a camera would.</summary>
+    /// <summary>The embedded photo (camera EXIF and ICC profile kept) enlarged to 3 MP and encoded as a camera would.</summary>
     internal static byte[] MakePhoto(byte[] smallPhoto)
     {
         using var image = SixLabors.ImageSharp.Image.Load<Rgb24>(ImageSharpConfiguration.Instance, smallPhoto);
