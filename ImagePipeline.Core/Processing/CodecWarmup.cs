@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using ImagePipeline.Core.Configuration;
+using ImagePipeline.Core.Data;
 using ImagePipeline.Core.Images;
 using ImagePipeline.Core.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace ImagePipeline.Core.Processing;
 
@@ -12,10 +15,27 @@ namespace ImagePipeline.Core.Processing;
 /// Right after start, in the background, runs a small embedded photo through what an upload runs: the intake's inspection
 /// (sniffing, EXIF, the scan for the image's end, motion-photo search) where uploads are taken, and a preview and a thumbnail
 /// where jobs run — so that code is compiled before the first real photo arrives. Without it the first photos after a start
-/// cost 2–3× the steady state (docs/benchmarks.md, "Cold start"). Nothing is stored.
+/// cost 2–3× the steady state (docs/benchmarks.md, "Cold start"). Then, once the app has started
+/// (so as not to compete with the start-up for the cores), a rehearsal of a whole 3 MP upload → STORED on a
+/// throw-away data directory (<see cref="UploadRehearsal"/>: EF Core's queries, commands and change tracking, the runner,
+/// the large-image paths), and, where jobs run, ImageSharp's pool filled with one 24 MP frame's worth of buffers already
+/// faulted in. Nothing is stored: no row, no file, no event, no metric.
 /// </summary>
-public sealed partial class CodecWarmup(IImageProcessor processor, IAssetStorage storage, IOptions<PipelineOptions> options, ILogger<CodecWarmup> logger) : IHostedService, IDisposable
+public sealed partial class CodecWarmup(
+    IImageProcessor processor,
+    IAssetStorage storage,
+    IDbContextFactory<PipelineDbContext> contexts,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> interceptors,
+    IOptions<PipelineOptions> options,
+    ILogger<CodecWarmup> logger) : IHostedService, IDisposable
 {
+    /// <summary>The frame pre-touched in ImageSharp's pool: a 24 MP photo (6000 × 4000 Rgb24, 72 MB).</summary>
+    public const int PoolFrameWidth = 6000;
+
+    public const int PoolFrameHeight = 4000;
+
     public const string ResourceName = "ImagePipeline.Core.warmup.jpg";
 
     private Task _running = Task.CompletedTask;
@@ -27,6 +47,15 @@ public sealed partial class CodecWarmup(IImageProcessor processor, IAssetStorage
 
     /// <summary>How many parts ran: the intake's inspection and/or the engine.</summary>
     public int Passes { get; private set; }
+
+    /// <summary>What made the warm-up fail (it is logged and the app goes on), if anything.</summary>
+    public Exception? Failure { get; private set; }
+
+    /// <summary>Whether the upload rehearsal ran (SQLite only).</summary>
+    public bool Rehearsed { get; private set; }
+
+    /// <summary>Whether ImageSharp's pool was filled with a 24 MP frame's buffers (where jobs run).</summary>
+    public bool PoolPrimed { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -83,7 +112,17 @@ public sealed partial class CodecWarmup(IImageProcessor processor, IAssetStorage
                 Passes++;
             }
 
-            LogWarmedUp(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await WhenStartedAsync(cancellationToken);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            // Interceptors registered by the host (tests inject database faults this way) see every command of every context:
+            // the rehearsal's commands are not theirs to see, so there is no rehearsal then.
+            Rehearsed = !interceptors.Any() && await new UploadRehearsal(contexts, processor, lifetime, time, options.Value).RunAsync(photo, cancellationToken);
+            if (options.Value.Runner.Enabled)
+            {
+                PrimePool();
+            }
+
+            LogWarmedUp(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -92,8 +131,34 @@ public sealed partial class CodecWarmup(IImageProcessor processor, IAssetStorage
         catch (Exception ex)
         {
             // Only a speed-up: a failure here must never stop the app, but it says something is wrong with the engine.
+            Failure = ex;
             LogWarmupFailed(logger, ex);
         }
+    }
+
+    private async Task WhenStartedAsync(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The first 24 MP decode otherwise takes its 72 MB frame fresh from the OS and pays a page fault per 4 KB of it. A new
+    /// image is cleared (every page written) and, disposed, its 4 MB blocks go back to the pool (<see cref="ImageSharpConfiguration.PoolMegabytes"/>
+    /// holds them), where the decoder's frame of the same size finds them. ImageSharp's own trimming hands idle blocks back
+    /// after a minute or two, and so does <see cref="IdleMemoryTrimmer"/> after a drain: this helps the photos of the first
+    /// minutes after a start, which is when the cold start is felt.
+    /// </summary>
+    private void PrimePool()
+    {
+        using (new SixLabors.ImageSharp.Image<Rgb24>(ImageSharpConfiguration.Instance, PoolFrameWidth, PoolFrameHeight))
+        {
+        }
+
+        PoolPrimed = true;
     }
 
     private static async Task<byte[]> ReadPhotoAsync(CancellationToken cancellationToken)
@@ -105,8 +170,8 @@ public sealed partial class CodecWarmup(IImageProcessor processor, IAssetStorage
         return bytes.ToArray();
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Image codecs warmed up in {Milliseconds:F0} ms")]
-    private static partial void LogWarmedUp(ILogger logger, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Image codecs warmed up in {Milliseconds:F0} ms (rehearsal and pool: {CpuMilliseconds:F0} ms of CPU)")]
+    private static partial void LogWarmedUp(ILogger logger, double milliseconds, double cpuMilliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Warming up the image codecs failed")]
     private static partial void LogWarmupFailed(ILogger logger, Exception exception);

@@ -1,10 +1,15 @@
+using ImagePipeline.Core.Data;
 using ImagePipeline.Core.Processing;
 using ImagePipeline.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImagePipeline.Tests.Processing;
 
-/// <summary>The start-up warm-up runs the embedded photo through the intake's inspection and the engine, and leaves nothing behind.</summary>
+/// <summary>
+/// The start-up warm-up runs the embedded photo through the intake's inspection and the engine, rehearses a whole upload on a
+/// throw-away data directory and primes ImageSharp's pool, in the background, and leaves nothing behind.
+/// </summary>
 public sealed class CodecWarmupTests
 {
     [Fact]
@@ -17,13 +22,47 @@ public sealed class CodecWarmupTests
         await warmup.Completion.WaitAsync(TimeSpan.FromMinutes(1));
 
         Assert.True(warmup.Completion.IsCompletedSuccessfully);
+        Assert.Null(warmup.Failure);
         Assert.Equal(2, warmup.Passes); // intake and engine both ran, on an instance that takes uploads and runs jobs
+        Assert.True(warmup.Rehearsed);
+        Assert.True(warmup.PoolPrimed);
+        await AssertNothingStoredAsync(app);
+    }
+
+    [Fact]
+    public async Task Starts_in_the_background()
+    {
+        using var app = new PipelineAppFactory();
+        app.CreateClient();
+        await app.Services.GetRequiredService<CodecWarmup>().Completion.WaitAsync(TimeSpan.FromMinutes(1));
+        using var warmup = ActivatorUtilities.CreateInstance<CodecWarmup>(app.Services);
+
+        var starting = warmup.StartAsync(CancellationToken.None);
+
+        Assert.True(starting.IsCompletedSuccessfully); // the host's start (and so the first /health 200) does not wait for it
+        await warmup.Completion.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Null(warmup.Failure);
+        Assert.True(warmup.Rehearsed);
+        await warmup.StopAsync(CancellationToken.None);
+        await AssertNothingStoredAsync(app);
+    }
+
+    private static async Task AssertNothingStoredAsync(PipelineAppFactory app)
+    {
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<PipelineDbContext>>().CreateDbContextAsync())
+        {
+            Assert.Equal(0, await db.Images.CountAsync());
+            Assert.Equal(0, await db.Jobs.CountAsync());
+            Assert.Equal(0, await db.JobAttempts.CountAsync());
+        }
+
         var files = Directory.EnumerateFiles(app.DataDirectory, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(app.DataDirectory, f))
             .Where(f => !f.StartsWith("pipeline.db", StringComparison.Ordinal) && !f.StartsWith("keys", StringComparison.Ordinal)
                 && Path.GetFileName(f) != ".lock") // the database, the data-protection keys and the temp folder's own lock
             .ToList();
         Assert.Empty(files);
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(app.DataDirectory, "tmp"), UploadRehearsal.FolderPrefix + "*"));
     }
 
     [Fact]
