@@ -89,15 +89,17 @@ internal sealed class UploadRehearsal(
                 return true; // a web-only instance: the intake is all it runs
             }
 
-            var store = new JobStore(factory, jobs, time);
+            await using var checkpointer = new WalCheckpointer(factory, NullLogger<WalCheckpointer>.Instance);
+            var store = new JobStore(factory, jobs, time, checkpointer);
+            using var handoff = new PreviewPixelsHandoff();
             var budget = new DecodeMemoryBudget(rehearsal);
             var handlers = new JobHandlerRegistry(
                 [
-                    new PreviewJobHandler(storage, processor, budget, metrics, time, rehearsal),
-                    new ThumbnailJobHandler(storage, processor, budget, metrics, time, rehearsal),
+                    new PreviewJobHandler(storage, processor, budget, metrics, time, rehearsal, handoff),
+                    new ThumbnailJobHandler(storage, processor, budget, metrics, time, rehearsal, handoff),
                 ],
                 NullLogger<JobHandlerRegistry>.Instance);
-            var runner = new JobRunner(store, handlers, events, storage, new RunnerIdentity(), rehearsal, time, lifetime, metrics, NullLogger<JobRunner>.Instance);
+            var runner = new JobRunner(store, handlers, events, storage, new RunnerIdentity(), rehearsal, time, lifetime, metrics, handoff, NullLogger<JobRunner>.Instance);
             await runner.DrainAsync(cancellationToken);
             await using (var db = factory.CreateDbContext())
             {
