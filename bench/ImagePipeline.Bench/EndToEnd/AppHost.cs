@@ -208,6 +208,14 @@ public sealed class AppHost : IAsyncDisposable
     /// <summary>Resident set size of the app (VmRSS), MB.</summary>
     public double ResidentMegabytes() => ReadStatusKilobytes("VmRSS:") / 1024.0;
 
+    /// <summary>
+    /// What the resident set is made of (/proc/pid/status), MB: anonymous (GC heap, native heap, stacks), file-backed (the loaded
+    /// assemblies, ReadyToRun code and native libraries; pages shared with another process, e.g. the framework with the bench
+    /// itself, count in both) and shared memory (the runtime's executable memory, <c>/memfd:doublemapper</c>).
+    /// </summary>
+    public string ResidentComposition() =>
+        $"anon {ReadStatusKilobytes("RssAnon:") / 1024.0:F0}, file {ReadStatusKilobytes("RssFile:") / 1024.0:F0}, shmem {ReadStatusKilobytes("RssShmem:") / 1024.0:F0}";
+
     /// <summary>CPU time the app has used so far (user + system, all threads), ms.</summary>
     public double CpuMilliseconds()
     {

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace ImagePipeline.Core.Processing;
+
+/// <summary>
+/// Hands the clean pages of this process's private file mappings (the assemblies, ReadyToRun code and native libraries it has
+/// loaded) back to the kernel with <c>madvise(MADV_PAGEOUT)</c> (Linux 5.4+). They are copies of files on disk, counted in the
+/// resident set size; a page needed again is read back from the page cache or the file. Nothing else is touched: anonymous
+/// memory (nothing to page out to without swap), the runtime's executable memory in <c>/memfd:doublemapper</c> (shared memory:
+/// paging it out only unmaps it, the memory stays used) and shared mappings (SQLite's <c>-shm</c>, whose pages may be dirty).
+/// Pages another process also maps (e.g. the .NET framework's assemblies with a second .NET process running) stay resident.
+/// </summary>
+public static class MappedFilePages
+{
+    private const int MadvPageOut = 21;
+    private const int EInval = 22;
+    private static volatile bool s_unsupported;
+
+    /// <summary>Pages out the clean pages of the private file mappings; returns how many mappings were advised.</summary>
+    public static int PageOut()
+    {
+        if (!OperatingSystem.IsLinux() || s_unsupported)
+        {
+            return 0;
+        }
+
+        var advised = 0;
+        try
+        {
+            foreach (var (start, length) in Select(File.ReadLines("/proc/self/maps")))
+            {
+                if (Madvise((nint)start, (nuint)length, MadvPageOut) == 0)
+                {
+                    advised++;
+                }
+                else if (Marshal.GetLastPInvokeError() == EInval)
+                {
+                    // A kernel before 5.4 (no MADV_PAGEOUT): not worth trying again.
+                    s_unsupported = true;
+                    break;
+                }
+
+                // Any other failure (ENOMEM: the mapping went away since maps was read) only skips that mapping.
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_unsupported = true;
+        }
+
+        return advised;
+    }
+
+    /// <summary>
+    /// The ranges of <c>/proc/self/maps</c> lines that are readable, private mappings of a file by path (not a memfd, not a
+    /// deleted file, nothing under /dev).
+    /// </summary>
+    public static IEnumerable<(ulong Start, ulong Length)> Select(IEnumerable<string> mapsLines)
+    {
+        foreach (var line in mapsLines)
+        {
+            // address perms offset dev inode path — the path may hold spaces, so split it off last.
+            var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 6 || fields[1].Length < 4 || fields[1][0] != 'r' || fields[1][3] != 'p' || fields[4] == "0")
+            {
+                continue;
+            }
+
+            var path = fields[5].Trim();
+            if (!path.StartsWith('/') || path.StartsWith("/memfd:", StringComparison.Ordinal) || path.StartsWith("/dev/", StringComparison.Ordinal)
+                || path.EndsWith(" (deleted)", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var dash = fields[0].IndexOf('-');
+            if (dash <= 0
+                || !ulong.TryParse(fields[0].AsSpan(0, dash), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var start)
+                || !ulong.TryParse(fields[0].AsSpan(dash + 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var end)
+                || end <= start)
+            {
+                continue;
+            }
+
+            yield return (start, end - start);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static extern int Madvise(nint address, nuint length, int advice);
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.IO.MemoryMappedFiles;
+using ImagePipeline.Core.Processing;
+
+namespace ImagePipeline.Tests.Processing;
+
+/// <summary>The trim after a drain hands clean file pages back to the kernel, and only those of private file mappings.</summary>
+public sealed class IdleMemoryTrimmerTests
+{
+    [Fact]
+    public void Selects_only_readable_private_mappings_of_files_by_path()
+    {
+        string[] maps =
+        [
+            "7f0000000000-7f0000400000 r--p 00000000 fd:00 1234 /app/SixLabors.ImageSharp.dll",
+            "7f0000400000-7f0000500000 r-xp 00400000 fd:00 1234 /app/SixLabors.ImageSharp.dll",
+            "7f0000500000-7f0000501000 rw-p 00500000 fd:00 1234 /usr/lib/x86_64-linux-gnu/libc.so.6",
+            "7f0000600000-7f0000700000 r-xs 00000000 00:01 77 /memfd:doublemapper (deleted)",
+            "7f0000700000-7f0000800000 r-xp 00000000 00:01 78 /memfd:doublemapper (deleted)",
+            "7f0000800000-7f0000900000 r--p 00000000 fd:00 99 /data/old.dll (deleted)",
+            "7f0000900000-7f0000a00000 rw-s 00000000 fd:00 55 /data/pipeline.db-shm",
+            "7f0000a00000-7f0000b00000 rw-p 00000000 00:00 0 ",
+            "7f0000b00000-7f0000c00000 ---p 00000000 fd:00 1234 /app/SixLabors.ImageSharp.dll",
+            "55d000000000-55d000100000 rw-p 00000000 00:00 0 [heap]",
+            "7f0000c00000-7f0000d00000 r--p 00000000 00:05 12 /dev/zero",
+            "7f0000d00000-7f0000e00000 r--p 00000000 fd:00 4321 /app/folder with spaces/My.dll",
+        ];
+
+        var selected = MappedFilePages.Select(maps).ToList();
+
+        Assert.Equal(
+        [
+            (0x7f0000000000UL, 0x400000UL),
+            (0x7f0000400000UL, 0x100000UL),
+            (0x7f0000500000UL, 0x1000UL),
+            (0x7f0000d00000UL, 0x100000UL),
+        ], selected);
+    }
+
+    [Fact]
+    public void Trim_pages_out_the_clean_pages_of_a_private_file_mapping()
+    {
+        // A file on disk (the test's own output folder, not a tmpfs), written and flushed so its pages are clean.
+        var directory = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "idle-trim-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            const int size = 16 * 1024 * 1024;
+            var path = Path.Combine(directory.FullName, "mapped.bin");
+            using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+            {
+                var bytes = new byte[size];
+                new Random(15).NextBytes(bytes);
+                file.Write(bytes);
+                file.Flush(flushToDisk: true);
+            }
+
+            // Copy-on-write is a private mapping, like the runtime's mappings of assemblies; reading every page makes it resident.
+            using var mapped = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.CopyOnWrite);
+            using var view = mapped.CreateViewAccessor(0, size, MemoryMappedFileAccess.CopyOnWrite);
+            var sum = 0;
+            for (var offset = 0; offset < size; offset += 4096)
+            {
+                sum += view.ReadByte(offset);
+            }
+
+            var address = (ulong)view.SafeMemoryMappedViewHandle.DangerousGetHandle() + (ulong)view.PointerOffset;
+            var before = ResidentKilobytes(address);
+            Assert.True(before >= 12 * 1024, $"the mapping should be resident after reading it: {before} kB (sum {sum})");
+
+            IdleMemoryTrimmer.Trim();
+
+            var after = ResidentKilobytes(address);
+            Assert.True(after <= before / 4, $"resident before the trim {before} kB, after {after} kB");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The Rss of the mapping holding <paramref name="address"/>, from /proc/self/smaps.</summary>
+    private static long ResidentKilobytes(ulong address)
+    {
+        var inMapping = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            var dash = line.IndexOf('-');
+            var space = line.IndexOf(' ');
+            if (dash > 0 && space > dash && ulong.TryParse(line.AsSpan(0, dash), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var start)
+                && ulong.TryParse(line.AsSpan(dash + 1, space - dash - 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var end))
+            {
+                inMapping = start <= address && address < end;
+            }
+            else if (inMapping && line.StartsWith("Rss:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["Rss:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"No mapping holds {address:x}.");
+    }
+}
