@@ -12,9 +12,11 @@ namespace ImagePipeline.Core.Processing;
 /// Right after start, in the background, runs a small embedded photo through what an upload runs: the intake's inspection
 /// (sniffing, EXIF, the scan for the image's end, motion-photo search) where uploads are taken, and a preview and a thumbnail
 /// where jobs run — so that code is compiled before the first real photo arrives. Without it the first photos after a start
-/// cost 2–3× the steady state (docs/benchmarks.md, "Cold start"). Nothing is stored.
+/// cost 2–3× the steady state (docs/benchmarks.md, "Cold start"). Nothing is stored. It begins once the host has started
+/// (<see cref="IHostApplicationLifetime.ApplicationStarted"/>: migrated, listening), so on two cores its JIT and decoding do
+/// not compete with the start-up path to the first <c>/health</c> 200 (docs/benchmarks.md, "Start-up").
 /// </summary>
-public sealed partial class CodecWarmup(IImageProcessor processor, IAssetStorage storage, IOptions<PipelineOptions> options, ILogger<CodecWarmup> logger) : IHostedService, IDisposable
+public sealed partial class CodecWarmup(IImageProcessor processor, IAssetStorage storage, IOptions<PipelineOptions> options, IHostApplicationLifetime lifetime, ILogger<CodecWarmup> logger) : IHostedService, IDisposable
 {
     public const string ResourceName = "ImagePipeline.Core.warmup.jpg";
 
@@ -32,7 +34,7 @@ public sealed partial class CodecWarmup(IImageProcessor processor, IAssetStorage
     {
         if (options.Value.Runner.Enabled || options.Value.Role.ServesWeb())
         {
-            _running = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+            _running = RunOnceStartedAsync(_stopping.Token);
         }
 
         return Task.CompletedTask;
@@ -53,6 +55,14 @@ public sealed partial class CodecWarmup(IImageProcessor processor, IAssetStorage
     {
         Volatile.Write(ref _disposed, true);
         _stopping.Dispose();
+    }
+
+    private async Task RunOnceStartedAsync(CancellationToken cancellationToken)
+    {
+        if (await HostStarted.WaitAsync(lifetime, cancellationToken))
+        {
+            await Task.Run(() => RunAsync(cancellationToken), CancellationToken.None);
+        }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
