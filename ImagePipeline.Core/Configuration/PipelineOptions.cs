@@ -66,6 +66,10 @@ public sealed class RunnerOptions
     /// <summary>False runs the app without processing (uploads stay INGESTED).</summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>When the queue drains, hand the batch's memory back to the OS (<see cref="Processing.IdleMemoryTrimmer"/>); default true.
+    /// Off only for the start-up rehearsal, whose compiled code and buffers are meant to stay for the first photos.</summary>
+    public bool TrimMemoryWhenDrained { get; set; } = true;
+
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

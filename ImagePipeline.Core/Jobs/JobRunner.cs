@@ -62,7 +62,10 @@ public sealed partial class JobRunner(
                 // The queue is empty: hand the decode buffers of this batch back to the OS instead of idling on them
                 // (previews held for thumbnails another instance ran, if any, included).
                 handoff.Clear();
-                IdleMemoryTrimmer.Trim();
+                if (options.Value.Runner.TrimMemoryWhenDrained)
+                {
+                    IdleMemoryTrimmer.Trim();
+                }
             }
         }
         finally

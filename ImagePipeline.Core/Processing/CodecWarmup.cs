@@ -15,8 +15,9 @@ namespace ImagePipeline.Core.Processing;
 /// Right after start, in the background, runs a small embedded photo through what an upload runs: the intake's inspection
 /// (sniffing, EXIF, the scan for the image's end, motion-photo search) where uploads are taken, and a preview and a thumbnail
 /// where jobs run — so that code is compiled before the first real photo arrives. Without it the first photos after a start
-/// cost 2–3× the steady state (docs/benchmarks.md, "Cold start"). Then, once the app has started
-/// (so as not to compete with the start-up for the cores), a rehearsal of a whole 3 MP upload → STORED on a
+/// cost 2–3× the steady state (docs/benchmarks.md, "Cold start"). All of it begins once the host has started
+/// (<see cref="IHostApplicationLifetime.ApplicationStarted"/>: migrated, listening), so on two cores its JIT and decoding do
+/// not compete with the start-up path to the first <c>/health</c> 200 (docs/benchmarks.md, "Start-up"). Then a rehearsal of a whole 3 MP upload → STORED on a
 /// throw-away data directory (<see cref="UploadRehearsal"/>: EF Core's queries, commands and change tracking, the runner,
 /// the large-image paths), and, where jobs run, ImageSharp's pool filled with one 24 MP frame's worth of buffers already
 /// faulted in. Nothing is stored: no row, no file, no event, no metric.
@@ -61,7 +62,7 @@ public sealed partial class CodecWarmup(
     {
         if (options.Value.Runner.Enabled || options.Value.Role.ServesWeb())
         {
-            _running = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+            _running = RunOnceStartedAsync(_stopping.Token);
         }
 
         return Task.CompletedTask;
@@ -82,6 +83,14 @@ public sealed partial class CodecWarmup(
     {
         Volatile.Write(ref _disposed, true);
         _stopping.Dispose();
+    }
+
+    private async Task RunOnceStartedAsync(CancellationToken cancellationToken)
+    {
+        if (await HostStarted.WaitAsync(lifetime, cancellationToken))
+        {
+            await Task.Run(() => RunAsync(cancellationToken), CancellationToken.None);
+        }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -112,7 +121,6 @@ public sealed partial class CodecWarmup(
                 Passes++;
             }
 
-            await WhenStartedAsync(cancellationToken);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             // Interceptors registered by the host (tests inject database faults this way) see every command of every context:
             // the rehearsal's commands are not theirs to see, so there is no rehearsal then.
@@ -133,15 +141,6 @@ public sealed partial class CodecWarmup(
             // Only a speed-up: a failure here must never stop the app, but it says something is wrong with the engine.
             Failure = ex;
             LogWarmupFailed(logger, ex);
-        }
-    }
-
-    private async Task WhenStartedAsync(CancellationToken cancellationToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        {
-            await started.Task.WaitAsync(cancellationToken);
         }
     }
 

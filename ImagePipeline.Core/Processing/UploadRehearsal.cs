@@ -60,7 +60,7 @@ internal sealed class UploadRehearsal(
             DataDirectory = root,
             Upload = options.Upload,
             Assets = options.Assets,
-            Runner = new RunnerOptions { Concurrency = 1, MaxAttempts = 1, LeaseDuration = options.Runner.LeaseDuration },
+            Runner = new RunnerOptions { Concurrency = 1, MaxAttempts = 1, LeaseDuration = options.Runner.LeaseDuration, TrimMemoryWhenDrained = false },
             // Test hooks (Pipeline:Testing) are for real uploads only.
         });
         var connectionString = PipelineDatabase.ConnectionString(rehearsal.Value);

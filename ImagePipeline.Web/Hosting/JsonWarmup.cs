@@ -12,13 +12,13 @@ namespace ImagePipeline.Web.Hosting;
 /// Serializes one of each message an upload sends (its answer and the hub's status events) right after start, in the
 /// background, with the very options instances the API and the hub use: System.Text.Json builds each type's contract once
 /// per options instance, by reflection, which otherwise lands on the first upload (about 0.2 s on this 2-core machine;
-/// docs/benchmarks.md, "Cold start").
+/// docs/benchmarks.md, "Cold start"). It begins once the host has started, off the start-up path to the first <c>/health</c> 200.
 /// </summary>
-public sealed class JsonWarmup(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> api, IOptions<JsonHubProtocolOptions> hub, TimeProvider time) : IHostedService
+public sealed class JsonWarmup(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> api, IOptions<JsonHubProtocolOptions> hub, TimeProvider time, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = Task.Run(Run, CancellationToken.None);
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(Run, CancellationToken.None));
         return Task.CompletedTask;
     }
 
