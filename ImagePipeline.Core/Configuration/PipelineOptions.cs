@@ -66,9 +66,15 @@ public sealed class RunnerOptions
     /// <summary>False runs the app without processing (uploads stay INGESTED).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>When the queue drains, hand the batch's memory back to the OS (<see cref="Processing.IdleMemoryTrimmer"/>); default true.
-    /// Off only for the start-up rehearsal, whose compiled code and buffers are meant to stay for the first photos.</summary>
+    /// <summary>Once the queue has been drained for <see cref="IdleTrimDelay"/>, hand the batch's memory back to the OS
+    /// (<see cref="Processing.IdleMemoryTrimmer"/>); default true. Off only for the start-up rehearsal, whose compiled code and
+    /// buffers are meant to stay for the first photos.</summary>
     public bool TrimMemoryWhenDrained { get; set; } = true;
+
+    /// <summary>How long the queue must stay drained before its memory is handed back (default 10 s): photos uploaded one
+    /// after another keep the decode buffers and code pages they share instead of paying for them again each time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan IdleTrimDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);

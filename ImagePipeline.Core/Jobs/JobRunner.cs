@@ -31,6 +31,8 @@ public sealed partial class JobRunner(
     private readonly RunnerSignal _signal = new();
     private int _draining;
     private int _wakePending;
+    private int _trims;
+    private CancellationTokenSource? _pendingTrim;
 
     /// <summary>
     /// Runs one drain. A call while a drain runs hands its work to that drain and returns at once: it rings the drain's
@@ -46,6 +48,7 @@ public sealed partial class JobRunner(
         }
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        Interlocked.Exchange(ref _pendingTrim, null)?.Cancel();
         try
         {
             var ran = 0;
@@ -64,7 +67,7 @@ public sealed partial class JobRunner(
                 handoff.Clear();
                 if (options.Value.Runner.TrimMemoryWhenDrained)
                 {
-                    IdleMemoryTrimmer.Trim();
+                    ScheduleTrim(options.Value.Runner.IdleTrimDelay);
                 }
             }
         }
@@ -79,6 +82,38 @@ public sealed partial class JobRunner(
             await DrainAsync(cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Hands the batch's memory back once the queue has stayed drained for <paramref name="delay"/>; a drain that starts first
+    /// calls it off (a trim racing a drain's start is harmless: buffers in use are not pooled, the GC only pauses).
+    /// </summary>
+    private void ScheduleTrim(TimeSpan delay)
+    {
+        var pending = new CancellationTokenSource();
+        Interlocked.Exchange(ref _pendingTrim, pending)?.Cancel();
+        _ = TrimWhenStillIdleAsync(delay, pending.Token);
+    }
+
+    private async Task TrimWhenStillIdleAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _draining) == 0 && !lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            IdleMemoryTrimmer.Trim();
+            Interlocked.Increment(ref _trims);
+        }
+    }
+
+    /// <summary>How many times this runner handed memory back (for tests).</summary>
+    internal int Trims => Volatile.Read(ref _trims);
 
     /// <summary>Drains until nothing is ready and nothing runs; returns how many jobs it ran.</summary>
     private async Task<int> DrainCoreAsync(CancellationToken stopping)

@@ -146,6 +146,33 @@ public sealed class JobRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Memory_is_handed_back_only_once_the_queue_has_stayed_drained_for_the_idle_delay()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = new RunnerHost(_data, time, settings: new Dictionary<string, string?> { ["Pipeline:Runner:IdleTrimDelay"] = "00:00:10" });
+        await host.MigrateAsync();
+        await host.IngestAsync(TestPaths.Image("path-2560x1600.jpg"));
+        await host.Runner.DrainAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(9));
+
+        // Another photo before the delay is up: its drain calls the pending trim off, and the delay starts again after it.
+        await host.IngestAsync(TestPaths.Image("exif-landscape_1.jpg"));
+        await host.Runner.DrainAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(9));
+        await Task.Delay(200);
+        Assert.Equal(0, host.Runner.Trims);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (host.Runner.Trims == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, host.Runner.Trims);
+    }
+
+    [Fact]
     public void The_handoff_holds_a_few_previews_at_most_and_gives_each_once()
     {
         using var handoff = new PreviewPixelsHandoff();
