@@ -48,7 +48,6 @@ public sealed partial class JobRunner(
         }
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        Interlocked.Exchange(ref _pendingTrim, null)?.Cancel();
         try
         {
             var ran = 0;
@@ -84,8 +83,9 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>
-    /// Hands the batch's memory back once the queue has stayed drained for <paramref name="delay"/>; a drain that starts first
-    /// calls it off (a trim racing a drain's start is harmless: buffers in use are not pooled, the GC only pauses).
+    /// Hands the batch's memory back once the queue has stayed drained for <paramref name="delay"/>: the next drain that runs a
+    /// job schedules it anew (calling this one off), and one that is running when the delay is up (a poll finding nothing, or
+    /// a job under way) puts it off by a second. A trim racing a drain's start is harmless: buffers in use are not pooled.
     /// </summary>
     private void ScheduleTrim(TimeSpan delay)
     {
@@ -105,7 +105,19 @@ public sealed partial class JobRunner(
             return;
         }
 
-        if (Volatile.Read(ref _draining) == 0 && !lifetime.ApplicationStopping.IsCancellationRequested)
+        while (Volatile.Read(ref _draining) == 1)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        if (!cancellationToken.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested)
         {
             IdleMemoryTrimmer.Trim();
             Interlocked.Increment(ref _trims);

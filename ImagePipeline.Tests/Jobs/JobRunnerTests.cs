@@ -162,6 +162,9 @@ public sealed class JobRunnerTests : IDisposable
         await Task.Delay(200);
         Assert.Equal(0, host.Runner.Trims);
 
+        // A poll that finds nothing to do does not call the trim off.
+        await host.Runner.DrainAsync(CancellationToken.None);
+
         time.Advance(TimeSpan.FromSeconds(2));
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (host.Runner.Trims == 0 && DateTime.UtcNow < deadline)
@@ -169,6 +172,12 @@ public sealed class JobRunnerTests : IDisposable
             await Task.Delay(20);
         }
 
+        Assert.Equal(1, host.Runner.Trims);
+
+        // A poll after the trim finds nothing: no second trim is scheduled for an idle queue.
+        await host.Runner.DrainAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(20));
+        await Task.Delay(200);
         Assert.Equal(1, host.Runner.Trims);
     }
 
