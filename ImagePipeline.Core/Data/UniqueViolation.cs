@@ -20,4 +20,19 @@ public static class UniqueViolation
 
         return false;
     }
+
+    /// <summary>PostgreSQL broke a deadlock by failing this transaction (two concurrent inserts meeting in a unique index):
+    /// like a unique violation, another writer got there first, and looking again is the answer.</summary>
+    public static bool IsDeadlock(Exception? exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

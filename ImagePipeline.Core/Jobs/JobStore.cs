@@ -264,9 +264,10 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
             {
                 return await BackfillOnceAsync(batchSize, cancellationToken);
             }
-            catch (DbUpdateException ex) when (UniqueViolation.Is(ex) && attempt < 3)
+            catch (Exception ex) when ((UniqueViolation.Is(ex) || UniqueViolation.IsDeadlock(ex)) && attempt < 3)
             {
-                // Another back-fill inserted the same job first: look again.
+                // Another back-fill inserted the same job first (on PostgreSQL the two may also deadlock in the unique index,
+                // and one is failed): look again.
             }
         }
     }

@@ -24,7 +24,7 @@ public sealed class CodecWarmupTests
         Assert.True(warmup.Completion.IsCompletedSuccessfully);
         Assert.Null(warmup.Failure);
         Assert.Equal(2, warmup.Passes); // intake and engine both ran, on an instance that takes uploads and runs jobs
-        Assert.True(warmup.Rehearsed);
+        Assert.Equal(!TestDatabase.IsPostgres, warmup.Rehearsed); // the rehearsal needs SQLite's throw-away database file
         Assert.True(warmup.PoolPrimed);
         await AssertNothingStoredAsync(app);
     }
@@ -42,7 +42,7 @@ public sealed class CodecWarmupTests
         Assert.True(starting.IsCompletedSuccessfully); // the host's start (and so the first /health 200) does not wait for it
         await warmup.Completion.WaitAsync(TimeSpan.FromMinutes(1));
         Assert.Null(warmup.Failure);
-        Assert.True(warmup.Rehearsed);
+        Assert.Equal(!TestDatabase.IsPostgres, warmup.Rehearsed);
         await warmup.StopAsync(CancellationToken.None);
         await AssertNothingStoredAsync(app);
     }
