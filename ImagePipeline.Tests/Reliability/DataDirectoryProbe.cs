@@ -18,7 +18,11 @@ public sealed class DataDirectoryProbe(string dataDirectory)
             : [];
 
     /// <summary>Temp files (uploads or assets in flight) other than the instances' lock files.</summary>
-    public IReadOnlyList<string> TempFiles() => [.. Files("tmp").Where(f => Path.GetFileName(f) != ".lock")];
+    /// <summary>Files in the temp area, but its lock and the start-up warm-up's own throw-away folder (<see cref="Core.Processing.UploadRehearsal"/>),
+    /// which exists for a second or two after every start and is deleted by the warm-up (or, after a crash, by the next start's sweep).</summary>
+    public IReadOnlyList<string> TempFiles() =>
+        [.. Files("tmp").Where(f => Path.GetFileName(f) != ".lock"
+            && !f.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith(Core.Processing.UploadRehearsal.FolderPrefix, StringComparison.Ordinal)))];
 
     private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read)
     {
