@@ -22,6 +22,12 @@ public sealed class MemoryProbe(IReadOnlyList<string> engineNames)
         foreach (var name in engineNames.Prepend(Idle))
         {
             var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+            if (IsDotnetHost(Environment.ProcessPath!))
+            {
+                // Started as `dotnet ImagePipeline.Bench.dll`: the child needs the bench's assembly before its arguments.
+                start.ArgumentList.Add(typeof(MemoryProbe).Assembly.Location);
+            }
+
             start.ArgumentList.Add(Command);
             start.ArgumentList.Add(name);
             using var child = Process.Start(start)!;
@@ -32,6 +38,9 @@ public sealed class MemoryProbe(IReadOnlyList<string> engineNames)
 
         report.WriteLine(table);
     }
+
+    private static bool IsDotnetHost(string processPath) =>
+        string.Equals(Path.GetFileNameWithoutExtension(processPath), "dotnet", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The child side: prints "peakRss;peakHeap;idleRss;childPeak".</summary>
     public static async Task<int> RunChildAsync(string engineName)
