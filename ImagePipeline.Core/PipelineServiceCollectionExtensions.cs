@@ -81,6 +81,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<JobRunner>();
         services.AddSingleton<IRunnerWakeup, QuartzRunnerWakeup>();
         services.AddHostedService<RunnerStartupLog>();
+        services.AddSingleton<WarmupStandAside>();
         services.AddSingleton<CodecWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<CodecWarmup>());
 

@@ -4,6 +4,7 @@ using ImagePipeline.Core.Data;
 using ImagePipeline.Core.Diagnostics;
 using ImagePipeline.Core.Events;
 using ImagePipeline.Core.Jobs;
+using ImagePipeline.Core.Processing;
 using ImagePipeline.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -23,12 +24,14 @@ public sealed partial class ImageIntake(
     IPipelineEventPublisher events,
     IRunnerWakeup wakeup,
     PipelineMetrics metrics,
+    WarmupStandAside warmup,
     IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<ImageIntake> logger)
 {
     public async Task<IntakeResult> IngestAsync(Stream content, string? fileName, string? ownerId, CancellationToken cancellationToken)
     {
+        warmup.RealUploadArrived(); // the start-up warm-up, if still running, leaves the cores to this upload
         var limits = options.Value.Upload;
         using var temp = storage.CreateTempFile();
         var (size, sha256) = await CopyAndHashAsync(content, temp.Path, limits.MaxBytes, cancellationToken);

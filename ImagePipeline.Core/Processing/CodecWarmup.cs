@@ -30,6 +30,7 @@ public sealed partial class CodecWarmup(
     TimeProvider time,
     IEnumerable<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> interceptors,
     IOptions<PipelineOptions> options,
+    WarmupStandAside standAside,
     ILogger<CodecWarmup> logger) : IHostedService, IDisposable
 {
     /// <summary>The frame pre-touched in ImageSharp's pool: a 24 MP photo (6000 × 4000 Rgb24, 72 MB).</summary>
@@ -58,6 +59,9 @@ public sealed partial class CodecWarmup(
     /// <summary>Whether ImageSharp's pool was filled with a 24 MP frame's buffers (where jobs run).</summary>
     public bool PoolPrimed { get; private set; }
 
+    /// <summary>Whether it stopped part-way because a real upload arrived (<see cref="WarmupStandAside"/>).</summary>
+    public bool StoodAside { get; private set; }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.Value.Runner.Enabled || options.Value.Role.ServesWeb())
@@ -85,12 +89,16 @@ public sealed partial class CodecWarmup(
         _stopping.Dispose();
     }
 
-    private async Task RunOnceStartedAsync(CancellationToken cancellationToken)
+    private async Task RunOnceStartedAsync(CancellationToken stopping)
     {
-        if (await HostStarted.WaitAsync(lifetime, cancellationToken))
+        if (!await HostStarted.WaitAsync(lifetime, stopping))
         {
-            await Task.Run(() => RunAsync(cancellationToken), CancellationToken.None);
+            return;
         }
+
+        // Called off when the host stops, or when a real upload arrives: real work comes first.
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(stopping, standAside.Token);
+        await Task.Run(() => RunAsync(work.Token), CancellationToken.None);
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -127,6 +135,7 @@ public sealed partial class CodecWarmup(
             Rehearsed = !interceptors.Any() && await new UploadRehearsal(contexts, processor, lifetime, time, options.Value).RunAsync(photo, cancellationToken);
             if (options.Value.Runner.Enabled)
             {
+                cancellationToken.ThrowIfCancellationRequested(); // a real photo faults in its own frame
                 PrimePool();
             }
 
@@ -134,7 +143,12 @@ public sealed partial class CodecWarmup(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping before it finished: nothing to undo.
+            // Stopping, or a real upload arrived, before it finished: the rehearsal has deleted its throw-away data directory.
+            StoodAside = standAside.UploadArrived;
+            if (StoodAside)
+            {
+                LogStoodAside(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
         }
         catch (Exception ex)
         {
@@ -171,6 +185,9 @@ public sealed partial class CodecWarmup(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Image codecs warmed up in {Milliseconds:F0} ms (rehearsal and pool: {CpuMilliseconds:F0} ms of CPU)")]
     private static partial void LogWarmedUp(ILogger logger, double milliseconds, double cpuMilliseconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Warm-up stopped after {Milliseconds:F0} ms: a real upload arrived")]
+    private static partial void LogStoodAside(ILogger logger, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Warming up the image codecs failed")]
     private static partial void LogWarmupFailed(ILogger logger, Exception exception);

@@ -79,7 +79,8 @@ internal sealed class UploadRehearsal(
             Guid imageId;
             await using (var db = factory.CreateDbContext())
             {
-                var intake = new ImageIntake(db, storage, jobs, events, NoWakeup.Instance, metrics, rehearsal, time, NullLogger<ImageIntake>.Instance);
+                using var ownUpload = new WarmupStandAside(); // the rehearsal's own upload is not the real one the warm-up stands aside for
+                var intake = new ImageIntake(db, storage, jobs, events, NoWakeup.Instance, metrics, ownUpload, rehearsal, time, NullLogger<ImageIntake>.Instance);
                 using var content = new MemoryStream(photo, writable: false);
                 imageId = (await intake.IngestAsync(content, "warm-up.jpg", null, cancellationToken)).Image.Id;
             }
@@ -101,6 +102,7 @@ internal sealed class UploadRehearsal(
                 NullLogger<JobHandlerRegistry>.Instance);
             var runner = new JobRunner(store, handlers, events, storage, new RunnerIdentity(), rehearsal, time, lifetime, metrics, handoff, NullLogger<JobRunner>.Instance);
             await runner.DrainAsync(cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested(); // a drain that was called off returns quietly, its job released
             await using (var db = factory.CreateDbContext())
             {
                 // A handler's failure ends in the job's row, not here: say so, or the warm-up would quietly warm the wrong paths.

@@ -47,6 +47,77 @@ public sealed class CodecWarmupTests
         await AssertNothingStoredAsync(app);
     }
 
+    [Fact]
+    public async Task Stands_aside_and_cleans_up_when_a_real_upload_arrives_during_the_rehearsal()
+    {
+        using var app = new PipelineAppFactory();
+        app.CreateClient();
+        await app.Services.GetRequiredService<CodecWarmup>().Completion.WaitAsync(TimeSpan.FromMinutes(1));
+        using var standAside = new WarmupStandAside();
+        // A real upload "arrives" while the rehearsal's own preview job is being made (after its intake, claim and attempt row).
+        var processor = new UploadArrivesDuringPreview(app.Services.GetRequiredService<IImageProcessor>(), standAside);
+        using var warmup = ActivatorUtilities.CreateInstance<CodecWarmup>(app.Services, processor, standAside);
+
+        await warmup.StartAsync(CancellationToken.None);
+        await warmup.Completion.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, processor.PreviewsStarted); // it reached the rehearsal's preview job
+        Assert.True(warmup.StoodAside);
+        Assert.Null(warmup.Failure); // standing aside is not a failure
+        Assert.False(warmup.Rehearsed);
+        Assert.False(warmup.PoolPrimed); // nor does it go on to prime the pool
+        await warmup.StopAsync(CancellationToken.None);
+        await AssertNothingStoredAsync(app); // the throw-away data directory is gone
+    }
+
+    [Fact]
+    public async Task An_upload_tells_the_warmup_to_stand_aside()
+    {
+        using var app = new PipelineAppFactory(new Dictionary<string, string?> { ["Pipeline:Runner:Enabled"] = "false" });
+        var client = app.CreateClient();
+        var standAside = app.Services.GetRequiredService<WarmupStandAside>();
+        Assert.False(standAside.UploadArrived);
+
+        using var content = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(TestPaths.Image("cramps.gif"))), "file", "a.gif" } };
+        using var response = await client.PostAsync("/api/upload", content);
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        Assert.True(standAside.UploadArrived);
+        Assert.True(standAside.Token.IsCancellationRequested);
+        var warmup = app.Services.GetRequiredService<CodecWarmup>();
+        await warmup.Completion.WaitAsync(TimeSpan.FromMinutes(1)); // finished before the upload, or stood aside: either way
+        Assert.Null(warmup.Failure);
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(app.DataDirectory, "tmp"), UploadRehearsal.FolderPrefix + "*"));
+    }
+
+    /// <summary>The real engine; the first preview-sized resize (the rehearsal's preview job) is when a real upload arrives.</summary>
+    private sealed class UploadArrivesDuringPreview(IImageProcessor inner, WarmupStandAside standAside) : IImageProcessor
+    {
+        private int _previews;
+
+        public int PreviewsStarted => Volatile.Read(ref _previews);
+
+        public string AssetExtension => inner.AssetExtension;
+
+        public string AssetContentType => inner.AssetContentType;
+
+        public Task ResizeAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken) =>
+            inner.ResizeAsync(source, output, maxSize, cancellationToken);
+
+        public Task<AssetPixels?> ResizeKeepingPixelsAsync(Stream source, Stream output, int maxSize, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _previews) == 1)
+            {
+                standAside.RealUploadArrived();
+            }
+
+            return inner.ResizeKeepingPixelsAsync(source, output, maxSize, cancellationToken);
+        }
+
+        public Task ResizeAsync(AssetPixels source, Stream output, int maxSize, CancellationToken cancellationToken) =>
+            inner.ResizeAsync(source, output, maxSize, cancellationToken);
+    }
+
     private static async Task AssertNothingStoredAsync(PipelineAppFactory app)
     {
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<PipelineDbContext>>().CreateDbContextAsync())
