@@ -15,6 +15,7 @@ public static class PipelineHost
     /// <summary>The same, writing an operator command's report to <paramref name="output"/> and its failure to <paramref name="error"/>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
+        StartupTimeline.Mark("Main");
         var command = CommandLineParser.Parse(args);
         if (command.Error is not null)
         {
@@ -33,8 +34,12 @@ public static class PipelineHost
         }
 
         var builder = CreateBuilder(command.HostArgs);
+        StartupTimeline.Mark("configuration read (WebApplication.CreateBuilder)");
         builder.AddImagePipelineWeb();
+        StartupTimeline.Register(builder);
+        StartupTimeline.Mark("services added");
         var app = builder.Build();
+        StartupTimeline.Mark("host built");
         if (command.Verb != HostCommand.Serve)
         {
             await using (app)
@@ -43,8 +48,10 @@ public static class PipelineHost
             }
         }
 
+        StartupTimeline.Use(app);
         app.UseImagePipelineWeb();
         StartupBanner.Register(app);
+        StartupTimeline.Mark("request pipeline built");
         await app.RunAsync();
         return 0;
     }
