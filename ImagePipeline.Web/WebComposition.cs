@@ -34,6 +34,7 @@ public static class WebComposition
         services.AddSingleton<ImageReads>();
         services.AddScoped<ImageDownloads>();
         builder.AddPipelineScaleOut(); // PostgreSQL keys, Redis backplane and relays (README "Scaling out"); keep last
+        KeyRingWarmup.Replace(services); // after every AddDataProtection()
         return builder;
     }
 
