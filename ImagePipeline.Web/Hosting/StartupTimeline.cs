@@ -4,7 +4,7 @@ namespace ImagePipeline.Web.Hosting;
 
 /// <summary>
 /// Where start-up spends its time (issue 15), only when the environment variable <c>IMAGEPIPELINE_STARTUP_TIMELINE=1</c> is set:
-/// milliseconds since the process started at each phase (Main, configuration, services, host build, each hosted service's
+/// milliseconds since the process started (and CPU time used, all threads) at each phase (Main, configuration, services, host build, each hosted service's
 /// start, Kestrel listening, the first <c>/health</c> answered), then the assemblies loaded by then. Logged at Warning under
 /// the category <c>ImagePipeline.StartupTimeline</c> once the first <c>/health</c> has been answered; nothing at all otherwise.
 /// </summary>
@@ -12,7 +12,7 @@ public static partial class StartupTimeline
 {
     public const string EnvironmentVariable = "IMAGEPIPELINE_STARTUP_TIMELINE";
 
-    private static readonly List<(string Phase, double Milliseconds)> Marks = [];
+    private static readonly List<(string Phase, double Milliseconds, double CpuMilliseconds)> Marks = [];
     private static int reported;
 
     public static bool Enabled { get; } = Environment.GetEnvironmentVariable(EnvironmentVariable) == "1";
@@ -26,9 +26,10 @@ public static partial class StartupTimeline
         }
 
         var elapsed = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        var cpu = Environment.CpuUsage.TotalTime.TotalMilliseconds;
         lock (Marks)
         {
-            Marks.Add((phase, elapsed));
+            Marks.Add((phase, elapsed, cpu));
         }
     }
 
@@ -77,11 +78,11 @@ public static partial class StartupTimeline
     {
         lock (Marks)
         {
-            var previous = 0.0;
-            foreach (var (phase, ms) in Marks)
+            var (previous, previousCpu) = (0.0, 0.0);
+            foreach (var (phase, ms, cpu) in Marks)
             {
-                LogPhase(logger, ms, ms - previous, phase);
-                previous = ms;
+                LogPhase(logger, ms, ms - previous, cpu, cpu - previousCpu, phase);
+                (previous, previousCpu) = (ms, cpu);
             }
         }
 
@@ -89,8 +90,8 @@ public static partial class StartupTimeline
         LogAssemblies(logger, assemblies.Count, string.Join(' ', assemblies));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "start-up {At,7:F1} ms (+{Delta,6:F1}): {Phase}")]
-    private static partial void LogPhase(ILogger logger, double at, double delta, string phase);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "start-up {At,7:F1} ms (+{Delta,6:F1}), CPU {Cpu,7:F1} ms (+{CpuDelta,6:F1}): {Phase}")]
+    private static partial void LogPhase(ILogger logger, double at, double delta, double cpu, double cpuDelta, string phase);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "start-up: {Count} assemblies loaded at the first /health: {Names}")]
     private static partial void LogAssemblies(ILogger logger, int count, string names);
