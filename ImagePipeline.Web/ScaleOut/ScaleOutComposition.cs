@@ -49,15 +49,6 @@ public static class ScaleOutComposition
             return builder;
         }
 
-        AddRedisScaleOut(services, configuration, redis);
-        return builder;
-    }
-
-    // Its own method, not inlined: StackExchange.Redis and the SignalR backplane load only when Redis is configured, not on every
-    // start (the single binary inflates every assembly it loads).
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void AddRedisScaleOut(IServiceCollection services, IConfiguration configuration, string redis)
-    {
         var prefix = configuration[$"{PipelineOptions.SectionName}:Redis:ChannelPrefix"] is { Length: > 0 } p ? p : "imagepipeline";
         var channels = new RedisChannels(prefix);
         services.AddSingleton(channels);
@@ -87,6 +78,7 @@ public static class ScaleOutComposition
         services.AddHostedService(sp => sp.GetRequiredService<RedisWakeupRelay>());
 
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        return builder;
     }
 
     /// <summary>A Worker answers <c>/health</c> and nothing else; true when the caller should map nothing more.</summary>
