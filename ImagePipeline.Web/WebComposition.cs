@@ -18,7 +18,9 @@ public static class WebComposition
     {
         var services = builder.Services;
         services.AddImagePipeline(builder.Configuration);
+        StartupTimeline.Mark("services: Core (EF Core, storage, runner, Quartz)");
         services.AddPipelineSecurity(builder.Configuration);
+        StartupTimeline.Mark("services: security (Identity, Data Protection)");
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => PipelineJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
@@ -30,10 +32,13 @@ public static class WebComposition
             .AddCheck<DataDirectoryHealthCheck>("data-directory");
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        StartupTimeline.Mark("services: OpenAPI, SignalR, health checks, Razor components, MudBlazor");
         services.AddPipelineMetricsExporter();
+        StartupTimeline.Mark("services: OpenTelemetry metrics");
         services.AddSingleton<ImageReads>();
         services.AddScoped<ImageDownloads>();
         builder.AddPipelineScaleOut(); // PostgreSQL keys, Redis backplane and relays (README "Scaling out"); keep last
+        KeyRingWarmup.Replace(services); // after every AddDataProtection()
         return builder;
     }
 
@@ -60,7 +65,9 @@ public static class WebComposition
         // Open: health (status only for anonymous callers), the OpenAPI document, static assets, sign-in and setup.
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health", new() { ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
+        StartupTimeline.Mark("pipeline: middleware, OpenAPI and /health mapped");
         app.MapPipelineStaticAssets().AllowAnonymous();
+        StartupTimeline.Mark("pipeline: static assets mapped");
         app.MapAccountEndpoints();
 
         // Everything else requires a signed-in user or an API key (fallback policy); /api/admin requires Admin.
@@ -75,6 +82,7 @@ public static class WebComposition
         app.MapHub<ProgressHub>(ProgressHub.Path).RequireAuthorization();
         app.MapPipelineMetrics(); // /metrics, Admin only
 
+        StartupTimeline.Mark("pipeline: API, hub, metrics mapped");
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
