@@ -125,6 +125,12 @@ public sealed class AssetOptions
 
     [Range(1, 100)]
     public int Quality { get; set; } = 80;
+
+    /// <summary>
+    /// Decode a JPEG at least three times the asset's size at 1/2, 1/4 or 1/8 scale through libvips (where it can be loaded);
+    /// off: ImageSharp decodes every image at full size.
+    /// </summary>
+    public bool ShrinkOnLoad { get; set; } = true;
 }
 
 /// <summary>Hooks for the out-of-process tests. Never set them in production.</summary>

@@ -1,9 +1,12 @@
 using ImagePipeline.Core.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -16,17 +19,24 @@ namespace ImagePipeline.Core.Processing;
 /// (so an orientation-6 photo costs no more than an upright one), strip metadata, bring the colours to sRGB, encode.
 /// Opaque images (every JPEG) are decoded straight to <see cref="Rgb24"/>; images that can carry alpha are shrunk
 /// with premultiplied alpha and then laid over white, so transparent areas come out white rather than black.
+/// A JPEG at least three times the asset's size in both dimensions is decoded shrunk by 2, 4 or 8 in the DCT domain by libvips
+/// (<see cref="VipsJpeg"/>, <c>Pipeline:Assets:ShrinkOnLoad</c>) and then goes through the same steps; anything libvips
+/// does not decode cleanly is decoded by ImageSharp as before.
 /// </summary>
-public sealed class ImageSharpProcessor : IImageProcessor
+public sealed partial class ImageSharpProcessor : IImageProcessor
 {
     /// <summary>Images being made right now, in this process (decides whether a resize may use every core).</summary>
     private static int _inFlight;
 
     private readonly IImageEncoder _encoder;
+    private readonly bool _shrinkOnLoad;
+    private readonly ILogger _logger;
 
-    public ImageSharpProcessor(IOptions<PipelineOptions> options)
+    public ImageSharpProcessor(IOptions<PipelineOptions> options, ILogger<ImageSharpProcessor>? logger = null)
     {
         var assets = options.Value.Assets;
+        _shrinkOnLoad = assets.ShrinkOnLoad;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         var webp = string.Equals(assets.Format, "webp", StringComparison.OrdinalIgnoreCase);
         _encoder = webp
             ? new WebpEncoder { Quality = assets.Quality, FileFormat = WebpFileFormatType.Lossy }
@@ -78,19 +88,17 @@ public sealed class ImageSharpProcessor : IImageProcessor
     }
 
     /// <summary>Decodes once, shrinks in the stored orientation, then rotates the small result, strips metadata, brings the colours to sRGB.</summary>
-    private static async Task<Image<Rgb24>> DecodeShrinkAsync(Stream source, int maxSize, CancellationToken cancellationToken)
+    private async Task<Image<Rgb24>> DecodeShrinkAsync(Stream source, int maxSize, CancellationToken cancellationToken)
     {
-        var image = await DecodeAsync(source, cancellationToken);
+        var shrunk = TryDecodeShrunk(source, maxSize, out var fullSize);
+        var image = shrunk ?? await DecodeAsync(source, cancellationToken);
         try
         {
-            var orientation = ReadOrientation(image);
-            var swapsAxes = orientation is >= 5 and <= 8;
+            var orientation = ReadOrientation(image.Metadata);
             var hasAlpha = MayHaveAlpha(image);
 
-            // Fit the *displayed* size within maxSize, but resize the stored pixels before rotating.
-            var (displayWidth, displayHeight) = swapsAxes ? (image.Height, image.Width) : (image.Width, image.Height);
-            var fitted = Fit(displayWidth, displayHeight, maxSize);
-            var target = swapsAxes ? new Size(fitted.Height, fitted.Width) : fitted;
+            // The target comes from the full stored size, so an image decoded shrunk ends at exactly the same size.
+            var target = StoredTarget(shrunk is null ? image.Size() : fullSize, orientation, maxSize);
 
             cancellationToken.ThrowIfCancellationRequested();
 
@@ -161,6 +169,69 @@ public sealed class ImageSharpProcessor : IImageProcessor
         await rgb.SaveAsync(output, _encoder, cancellationToken);
     }
 
+    /// <summary>
+    /// A JPEG that can be decoded shrunk (<see cref="VipsJpeg.ShrinkFor"/> > 1), decoded by libvips at that scale, with the
+    /// EXIF and ICC profile ImageSharp reads from the same bytes (orientation and colours as if ImageSharp had decoded it);
+    /// null, with the stream where it was, when ImageSharp should decode it (not a JPEG, too small, anything unusual).
+    /// </summary>
+    private SharpImage? TryDecodeShrunk(Stream source, int maxSize, out Size fullSize)
+    {
+        fullSize = default;
+        if (!_shrinkOnLoad || !source.CanSeek || !VipsJpeg.LooksLikeJpeg(source))
+        {
+            return null;
+        }
+
+        var start = source.Position;
+        IImageInfo? info;
+        try
+        {
+            info = SharpImage.Identify(ImageSharpConfiguration.Instance, source);
+        }
+        catch (Exception ex) when (ex is ImageFormatException or InvalidDataException or EndOfStreamException
+                                       or ArgumentException or IndexOutOfRangeException or OverflowException or NotSupportedException)
+        {
+            return null; // ImageSharp's decode says what is wrong, as before
+        }
+        finally
+        {
+            source.Position = start;
+        }
+
+        if (info is null || info.Width <= 0 || info.Height <= 0)
+        {
+            return null;
+        }
+
+        fullSize = new Size(info.Width, info.Height);
+        var shrink = VipsJpeg.ShrinkFor(info.Width, info.Height, StoredTarget(fullSize, ReadOrientation(info.Metadata), maxSize));
+        if (shrink == 1)
+        {
+            return null;
+        }
+
+        var image = VipsJpeg.TryDecode(source, shrink, info.Width, info.Height, out var refusal);
+        if (image is null)
+        {
+            LogDecodedByImageSharp(_logger, info.Width, info.Height, refusal ?? "unknown");
+            return null;
+        }
+
+        image.Metadata.ExifProfile = info.Metadata.ExifProfile;
+        image.Metadata.IccProfile = info.Metadata.IccProfile;
+        LogShrunkOnLoad(_logger, info.Width, info.Height, shrink, image.Width, image.Height);
+        return image;
+    }
+
+    /// <summary>The size to resize the stored pixels to: the *displayed* size fitted within maxSize, in the stored orientation.</summary>
+    private static Size StoredTarget(Size stored, int orientation, int maxSize)
+    {
+        var swapsAxes = orientation is >= 5 and <= 8;
+        var (displayWidth, displayHeight) = swapsAxes ? (stored.Height, stored.Width) : (stored.Width, stored.Height);
+        var fitted = Fit(displayWidth, displayHeight, maxSize);
+        return swapsAxes ? new Size(fitted.Height, fitted.Width) : fitted;
+    }
+
     /// <summary>Fits <paramref name="width"/> × <paramref name="height"/> within <paramref name="maxSize"/>, never enlarging.</summary>
     private static Size Fit(int width, int height, int maxSize)
     {
@@ -187,15 +258,23 @@ public sealed class ImageSharpProcessor : IImageProcessor
     private static bool MayHaveAlpha(SharpImage image) =>
         image is not (Image<Rgb24> or Image<Bgr24> or Image<L8> or Image<L16> or Image<Rgb48>);
 
-    private static int ReadOrientation(SharpImage image)
+    private static int ReadOrientation(ImageMetadata metadata)
     {
         try
         {
-            return image.Metadata.ExifProfile?.GetValue(ExifTag.Orientation)?.Value is { } value and >= 1 and <= 8 ? value : 1;
+            return metadata.ExifProfile?.GetValue(ExifTag.Orientation)?.Value is { } value and >= 1 and <= 8 ? value : 1;
         }
         catch (Exception ex) when (ex is ArgumentException or IndexOutOfRangeException or InvalidOperationException)
         {
             return 1;
         }
     }
+
+    [LoggerMessage(EventId = 1, EventName = "ShrunkOnLoad", Level = LogLevel.Debug,
+        Message = "JPEG {Width} × {Height} decoded by libvips at 1/{Shrink} ({ShrunkWidth} × {ShrunkHeight})")]
+    private static partial void LogShrunkOnLoad(ILogger logger, int width, int height, int shrink, int shrunkWidth, int shrunkHeight);
+
+    [LoggerMessage(EventId = 2, EventName = "DecodedByImageSharp", Level = LogLevel.Debug,
+        Message = "JPEG {Width} × {Height} decoded at full size by ImageSharp: libvips did not decode it ({Reason})")]
+    private static partial void LogDecodedByImageSharp(ILogger logger, int width, int height, string reason);
 }

@@ -13,8 +13,11 @@ namespace ImagePipeline.Tests.Processing;
 /// Derived assets look like the original in a colour-managed viewer: both are colour-managed to sRGB with libvips
 /// (NetVips) and compared per channel. Taking the original's pixels as sRGB (dropping its profile) would differ by more, so the check cannot pass vacuously.
 /// </summary>
+[Collection(LibvipsCollection.Name)]
 public sealed class ColourTests
 {
+    public ColourTests() => LibvipsReference.Unlock();
+
     [Theory]
     [InlineData("path-prophoto-800x500.jpg", "JPEG")]
     [InlineData("path-adobergb-800x500.jpg", "JPEG")]

@@ -21,6 +21,9 @@ public sealed class NetVipsEngine : IEngine
 
     public Task RunAsync(string input, string outputDirectory, string tag)
     {
+        // The app's engine (ImageSharp (Core), in this same process) locks libvips down to its JPEG loader from a stream
+        // (Core/Processing/VipsJpeg.cs); this reference engine loads from files, of any format.
+        Operation.Block("VipsForeignLoad", false);
         var preview = Path.Combine(outputDirectory, $"{tag}-preview.jpg");
         var thumbnail = Path.Combine(outputDirectory, $"{tag}-thumb.jpg");
         using (var image = Image.Thumbnail(input, ImageSharpEngine.PreviewSize, height: ImageSharpEngine.PreviewSize))
