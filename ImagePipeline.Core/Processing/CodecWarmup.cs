@@ -19,7 +19,7 @@ namespace ImagePipeline.Core.Processing;
 /// (<see cref="IHostApplicationLifetime.ApplicationStarted"/>: migrated, listening), so on two cores its JIT and decoding do
 /// not compete with the start-up path to the first <c>/health</c> 200 (docs/benchmarks.md, "Start-up"). Then a rehearsal of a whole 3 MP upload → STORED on a
 /// throw-away data directory (<see cref="UploadRehearsal"/>: EF Core's queries, commands and change tracking, the runner,
-/// the large-image paths), and, where jobs run, ImageSharp's pool filled with one 24 MP frame's worth of buffers already
+/// the large-image paths), and, where jobs run, ImageSharp's pool filled with the frame a 24 MP photo's preview is decoded into, already
 /// faulted in. Nothing is stored: no row, no file, no event, no metric.
 /// </summary>
 public sealed partial class CodecWarmup(
@@ -33,10 +33,17 @@ public sealed partial class CodecWarmup(
     WarmupStandAside standAside,
     ILogger<CodecWarmup> logger) : IHostedService, IDisposable
 {
-    /// <summary>The frame pre-touched in ImageSharp's pool: a 24 MP photo (6000 × 4000 Rgb24, 72 MB).</summary>
+    /// <summary>The frame pre-touched in ImageSharp's pool: a 24 MP photo (6000 × 4000 Rgb24, 72 MB) as ImageSharp decodes it.</summary>
     public const int PoolFrameWidth = 6000;
 
     public const int PoolFrameHeight = 4000;
+
+    /// <summary>
+    /// The asset size of the warm-up's shrink-on-load pass: small enough that the embedded photo (480 × 300) decodes through
+    /// libvips at a DCT-domain shrink (<see cref="VipsJpeg.ShrinkFor"/>), as every large JPEG does, so libvips is loaded and
+    /// set up, and its path compiled, before the first real photo.
+    /// </summary>
+    public const int ShrinkOnLoadPassSize = 80;
 
     public const string ResourceName = "ImagePipeline.Core.warmup.jpg";
 
@@ -126,6 +133,10 @@ public sealed partial class CodecWarmup(
                 await processor.ResizeAsync(original, preview, Math.Min(assets.PreviewSize, 320), cancellationToken);
                 preview.Position = 0;
                 await processor.ResizeAsync(preview, Stream.Null, Math.Min(assets.ThumbnailSize, 160), cancellationToken);
+
+                // Large JPEGs take the libvips shrink-on-load path instead: load libvips and take that path once too.
+                original.Position = 0;
+                await processor.ResizeAsync(original, Stream.Null, ShrinkOnLoadPassSize, cancellationToken);
                 Passes++;
             }
 
@@ -159,7 +170,7 @@ public sealed partial class CodecWarmup(
     }
 
     /// <summary>
-    /// The first 24 MP decode otherwise takes its 72 MB frame fresh from the OS and pays a page fault per 4 KB of it. A new
+    /// The first 24 MP decode otherwise takes its frame (72 MB, 18 MB decoded shrunk on load) fresh from the OS and pays a page fault per 4 KB of it. A new
     /// image is cleared (every page written) and, disposed, its 4 MB blocks go back to the pool (<see cref="ImageSharpConfiguration.PoolMegabytes"/>
     /// holds them), where the decoder's frame of the same size finds them. ImageSharp's own trimming hands idle blocks back
     /// after a minute or two, and so does <see cref="IdleMemoryTrimmer"/> after a drain: this helps the photos of the first
@@ -167,12 +178,18 @@ public sealed partial class CodecWarmup(
     /// </summary>
     private void PrimePool()
     {
-        using (new SixLabors.ImageSharp.Image<Rgb24>(ImageSharpConfiguration.Instance, PoolFrameWidth, PoolFrameHeight))
+        // Where libvips decodes large JPEGs shrunk (a 24 MP photo at 1/2 for its preview), that is the frame the pool needs.
+        var (width, height) = PoolFrame(options.Value.Assets.ShrinkOnLoad && VipsJpeg.Available);
+        using (new SixLabors.ImageSharp.Image<Rgb24>(ImageSharpConfiguration.Instance, width, height))
         {
         }
 
         PoolPrimed = true;
     }
+
+    /// <summary>The frame a 24 MP photo's preview is decoded into: full size, or half of it when it decodes shrunk on load.</summary>
+    internal static (int Width, int Height) PoolFrame(bool shrinkOnLoad) =>
+        shrinkOnLoad ? (PoolFrameWidth / 2, PoolFrameHeight / 2) : (PoolFrameWidth, PoolFrameHeight);
 
     private static async Task<byte[]> ReadPhotoAsync(CancellationToken cancellationToken)
     {

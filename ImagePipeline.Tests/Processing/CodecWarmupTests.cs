@@ -2,7 +2,10 @@ using ImagePipeline.Core.Data;
 using ImagePipeline.Core.Processing;
 using ImagePipeline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using ImagePipeline.Core.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 
 namespace ImagePipeline.Tests.Processing;
 
@@ -68,6 +71,28 @@ public sealed class CodecWarmupTests
         Assert.False(warmup.PoolPrimed); // nor does it go on to prime the pool
         await warmup.StopAsync(CancellationToken.None);
         await AssertNothingStoredAsync(app); // the throw-away data directory is gone
+    }
+
+    [Fact]
+    public async Task Takes_the_libvips_shrink_on_load_path_that_large_jpegs_take()
+    {
+        using var app = new PipelineAppFactory();
+        app.CreateClient();
+        await app.Services.GetRequiredService<CodecWarmup>().Completion.WaitAsync(TimeSpan.FromMinutes(1));
+        var log = new FakeLogger<ImageSharpProcessor>();
+        var processor = new ImageSharpProcessor(app.Services.GetRequiredService<IOptions<PipelineOptions>>(), log);
+        using var warmup = ActivatorUtilities.CreateInstance<CodecWarmup>(app.Services, (IImageProcessor)processor);
+
+        await warmup.StartAsync(CancellationToken.None);
+        await warmup.Completion.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Null(warmup.Failure);
+        var shrunk = log.Collector.GetSnapshot().Where(r => r.Id.Name == "ShrunkOnLoad").ToList();
+        Assert.NotEmpty(shrunk); // libvips was loaded, set up and its path run before any real photo
+        Assert.Contains(shrunk, r => r.Message.StartsWith("JPEG 480 × 300 decoded by libvips", StringComparison.Ordinal)); // the embedded photo
+        Assert.Equal((3000, 2000), CodecWarmup.PoolFrame(shrinkOnLoad: true)); // a 24 MP photo's preview frame, decoded at 1/2
+        await warmup.StopAsync(CancellationToken.None);
+        await AssertNothingStoredAsync(app);
     }
 
     [Fact]
