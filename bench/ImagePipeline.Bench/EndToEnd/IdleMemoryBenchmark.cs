@@ -6,7 +6,8 @@ namespace ImagePipeline.Bench.EndToEnd;
 
 /// <summary>
 /// Only the batch and the idle memory after it (the e2e case's part (c)), for runtime-setting variants side by side:
-/// <c>BENCH_IDLE_VARIANTS</c> = <c>name:KEY=VALUE,KEY=VALUE;name2:…</c> (default: one variant, the app's defaults), each started
+/// <c>BENCH_IDLE_VARIANTS</c> = <c>name:KEY=VALUE,KEY=VALUE;name2:…</c> (default: one variant, the app's defaults; a variant's
+/// <c>BENCH_APP=folder</c> runs that published build instead of the bench's), each started
 /// fresh on its own data directory, in the order A B … then reversed (ABBA) for <c>--runs</c> / 5 rounds (at least 1), so
 /// throughput and latency are compared within one run on the same machine state. Per run: 200 × 24 MP from 4 clients, peak RSS
 /// (VmHWM reset before the batch), RSS 5/15/30 s after it, and what the resident set is made of by mapping (<see cref="SmapsBreakdown"/>).
@@ -32,7 +33,10 @@ public sealed class IdleMemoryBenchmark(int runs, string outputRoot)
         foreach (var (name, env) in order)
         {
             Console.Error.WriteLine($"  {name}: {EndToEndBenchmark.BatchImages} × 24 MP from {EndToEndBenchmark.BatchClients} clients, then idle...");
-            results.Add((name, await OneRunAsync(appDll, Path.Combine(outputRoot, $"idle-data-{n++}"), env, photo)));
+            // A variant's BENCH_APP (a published app folder) runs that build instead: two builds side by side.
+            var dll = env.TryGetValue("BENCH_APP", out var folder) ? Path.Combine(folder, "ImagePipeline.Web.dll") : appDll;
+            var appEnv = env.Where(e => e.Key != "BENCH_APP").ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+            results.Add((name, await OneRunAsync(dll, Path.Combine(outputRoot, $"idle-data-{n++}"), appEnv, photo)));
         }
 
         report.WriteLine("## Idle memory after a batch, by runtime setting");
