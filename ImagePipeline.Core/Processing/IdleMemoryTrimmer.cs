@@ -44,9 +44,10 @@ public static class IdleMemoryTrimmer
     /// Takes the byte arrays of 16 kB–4 MB that <see cref="ArrayPool{T}.Shared"/> keeps out of it, so the next GC frees them;
     /// returns how many. The shared pool keeps up to 32 arrays per size and core and, while memory is plentiful, lets go of one
     /// per size and core a minute at a full GC at most: after 200 × 24 MP it held ~25 MB of 256 kB–1 MB arrays (ImageSharp's
-    /// row and block buffers) in the large object heap for good. It has no trim of its own to call; renting takes its arrays
-    /// (this thread's cached one, then every core's), and a rent that had to allocate (the pool has none of that size left)
-    /// shows in this thread's allocated bytes and ends that size. Other threads' one cached array per size stays.
+    /// row and block buffers) in the large object heap for good (docs/benchmarks.md, "Idle memory after a batch"). It has no
+    /// trim of its own to call; renting takes its arrays (this thread's cached one, then every core's), and a rent that had to
+    /// allocate (the pool has none of that size left) shows in this thread's allocated bytes and ends that size. Other
+    /// threads' one cached array per size stays.
     /// </summary>
     public static int ReleaseSharedArrayPool()
     {

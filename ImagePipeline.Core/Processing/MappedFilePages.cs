@@ -6,13 +6,13 @@ namespace ImagePipeline.Core.Processing;
 /// <summary>
 /// Hands the clean pages of this process's file mappings (the assemblies, ReadyToRun code and native libraries it has loaded)
 /// back to the kernel with <c>madvise(MADV_PAGEOUT)</c> (Linux 5.4+): private mappings, and shared ones that cannot be written
-/// (the runtime maps each assembly's whole file read-only and shared, for its metadata and IL: ~35 MB resident after a batch,
-/// docs/benchmarks.md "Idle memory"). They are copies of files on disk, counted in the resident set size; a page needed again is
-/// read back from the page cache or the file. Nothing else is touched: anonymous memory (nothing to page out to without swap),
-/// the runtime's executable memory in <c>/memfd:doublemapper</c> (shared memory: paging it out only unmaps it, the memory stays
-/// used) and writable shared mappings (SQLite's <c>-shm</c>, whose pages may be dirty). Pages another process also maps (e.g.
-/// the .NET framework's assemblies with a second .NET process running) stay resident, and so do those of files the process may
-/// not write, unless it owns them (Linux 6.x pages out a file's pages only for its owner or a writer).
+/// (the runtime maps each assembly's whole file read-only and shared, for its metadata and IL: ~37 MB resident after a batch,
+/// docs/benchmarks.md "Idle memory after a batch"). They are copies of files on disk, counted in the resident set size; a page
+/// needed again is read back from the page cache or the file. Nothing else is touched: anonymous memory (nothing to page out
+/// to without swap), the runtime's executable memory in <c>/memfd:doublemapper</c> (shared memory: paging it out only unmaps
+/// it, the memory stays used) and writable shared mappings (SQLite's <c>-shm</c>, whose pages may be dirty). Pages another
+/// process also maps (e.g. the .NET framework's assemblies with a second .NET process running) stay resident, and so do those
+/// of files the process may not write, unless it owns them or is root (Linux pages out a file's pages only for those).
 /// </summary>
 public static class MappedFilePages
 {
