@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
 using ImagePipeline.Core.Processing;
 
 namespace ImagePipeline.Tests.Processing;
@@ -58,6 +59,33 @@ public sealed class IdleMemoryTrimmerTests
         var again = ArrayPool<byte>.Shared.Rent(1024 * 1024);
         Assert.False(ReferenceEquals(rented, again), "the shared pool still held the array after the trim");
         ArrayPool<byte>.Shared.Return(again);
+    }
+
+    [Fact]
+    public void Trim_collects_the_arrays_the_shared_array_pool_lets_go_of_at_its_gc()
+    {
+        // Another thread's cached array: the shared pool lets go of it at a full GC once it has held it for 30 s (its trim runs
+        // on the finalizer thread after the GC), which the trim's own GC has then already passed.
+        using var returned = new ManualResetEventSlim();
+        using var done = new ManualResetEventSlim();
+        WeakReference? cached = null;
+        var worker = new Thread(() =>
+        {
+            cached = RentAndReturn(1024 * 1024);
+            returned.Set();
+            done.Wait();
+        });
+        worker.Start();
+        returned.Wait();
+        GC.Collect();
+        GC.WaitForPendingFinalizers(); // the pool's trim notes when it first saw the array
+        Thread.Sleep(TimeSpan.FromSeconds(31));
+
+        IdleMemoryTrimmer.Trim();
+
+        Assert.False(cached!.IsAlive, "the array the shared pool let go of was still on the heap after the trim");
+        done.Set();
+        worker.Join();
     }
 
     [Fact]
@@ -122,6 +150,15 @@ public sealed class IdleMemoryTrimmerTests
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Rents an array from the shared pool and gives it back (this thread caches it); no reference stays here.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference RentAndReturn(int size)
+    {
+        var array = ArrayPool<byte>.Shared.Rent(size);
+        ArrayPool<byte>.Shared.Return(array);
+        return new WeakReference(array);
     }
 
     /// <summary>The Rss of the mapping holding <paramref name="address"/>, from /proc/self/smaps.</summary>
