@@ -1,20 +1,33 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace ImagePipeline.Core.Processing;
 
 /// <summary>
-/// Gives the memory of a finished batch back to the OS when the queue drains: ImageSharp's pooled buffers, then a compacting,
-/// decommitting GC, then (Linux) glibc's free heap pages, which it otherwise keeps for the next allocation (about 40 MB after a
-/// dozen 24 MP photos), then the clean pages of the loaded assemblies and libraries (<see cref="MappedFilePages"/>).
+/// Gives the memory of a finished batch back to the OS when the queue drains: ImageSharp's pooled buffers and the arrays
+/// <see cref="ArrayPool{T}.Shared"/> keeps (<see cref="ReleaseSharedArrayPool"/>), then a compacting, decommitting GC, then
+/// (Linux) glibc's free heap pages, which it otherwise keeps for the next allocation (about 40 MB after a dozen 24 MP photos),
+/// then the clean pages of the loaded assemblies and libraries (<see cref="MappedFilePages"/>).
 /// Measured after 20 × 24 MP from 4 clients (docs/benchmarks.md, "Idle memory"): the pool's release frees ~90 MB, the GC
 /// ~25 MB, malloc_trim ~10–25 MB, the page-out ~30–38 MB of file pages, of which a few MB come back within 30 s of idling.
 /// The next batch's first photo pays for it once (a fresh pool, code pages read back from the page cache).
 /// </summary>
 public static class IdleMemoryTrimmer
 {
+    /// <summary>The smallest and largest array sizes taken out of <see cref="ArrayPool{T}.Shared"/>: smaller ones are a few kB
+    /// each in all; ImageSharp rents its buffers under 1 MB there, and ASP.NET Core its request buffers.</summary>
+    private const int SmallestReleasedArray = 16 * 1024;
+    private const int LargestReleasedArray = 4 * 1024 * 1024;
+
     public static void Trim()
     {
         ImageSharpConfiguration.Instance.MemoryAllocator.ReleaseRetainedResources();
+        _ = ReleaseSharedArrayPool();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+        // After a full GC the shared array pool drops the arrays other threads have cached for ≥ 30 s (its own trim, run by the
+        // finalizer thread); they are garbage only from then on, so collect once more (~10–15 MB after a batch, measured).
+        GC.WaitForPendingFinalizers();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (OperatingSystem.IsLinux())
         {
@@ -30,6 +43,38 @@ public static class IdleMemoryTrimmer
             // Last, so the GC and malloc_trim above have run the code they need: what is paged out stays out while idle.
             _ = MappedFilePages.PageOut();
         }
+    }
+
+    /// <summary>
+    /// Takes the byte arrays of 16 kB–4 MB that <see cref="ArrayPool{T}.Shared"/> keeps out of it, so the next GC frees them;
+    /// returns how many. The shared pool keeps up to 32 arrays per size and core and, while memory is plentiful, lets go of one
+    /// per size and core a minute at a full GC at most: after 200 × 24 MP it held ~25 MB of 256 kB–1 MB arrays (ImageSharp's
+    /// row and block buffers) in the large object heap for good (docs/benchmarks.md, "Idle memory after a batch"). It has no
+    /// trim of its own to call; renting takes its arrays (this thread's cached one, then every core's), and a rent that had to
+    /// allocate (the pool has none of that size left) shows in this thread's allocated bytes and ends that size. Other
+    /// threads' one cached array per size stays.
+    /// </summary>
+    public static int ReleaseSharedArrayPool()
+    {
+        var released = 0;
+        for (var size = SmallestReleasedArray; size <= LargestReleasedArray; size *= 2)
+        {
+            // Bounded: a pool holds at most 32 arrays per size and core (and 1 per thread).
+            for (var i = 0; i < 64 * Environment.ProcessorCount + 64; i++)
+            {
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                var array = ArrayPool<byte>.Shared.Rent(size);
+                if (GC.GetAllocatedBytesForCurrentThread() - before >= size / 2)
+                {
+                    break;
+                }
+
+                GC.KeepAlive(array);
+                released++;
+            }
+        }
+
+        return released;
     }
 
     [DllImport("libc", EntryPoint = "malloc_trim")]

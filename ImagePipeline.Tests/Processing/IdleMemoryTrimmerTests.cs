@@ -1,14 +1,19 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
 using ImagePipeline.Core.Processing;
 
 namespace ImagePipeline.Tests.Processing;
 
-/// <summary>The trim after a drain hands clean file pages back to the kernel, and only those of private file mappings.</summary>
+/// <summary>
+/// The trim after a drain hands the arrays <see cref="ArrayPool{T}.Shared"/> keeps to the GC, and clean file pages back to the
+/// kernel: those of private file mappings and of read-only shared ones, never of writable shared ones.
+/// </summary>
 public sealed class IdleMemoryTrimmerTests
 {
     [Fact]
-    public void Selects_only_readable_private_mappings_of_files_by_path()
+    public void Selects_readable_private_and_read_only_shared_mappings_of_files_by_path()
     {
         string[] maps =
         [
@@ -24,6 +29,9 @@ public sealed class IdleMemoryTrimmerTests
             "55d000000000-55d000100000 rw-p 00000000 00:00 0 [heap]",
             "7f0000c00000-7f0000d00000 r--p 00000000 00:05 12 /dev/zero",
             "7f0000d00000-7f0000e00000 r--p 00000000 fd:00 4321 /app/folder with spaces/My.dll",
+            "7f0000e00000-7f0000f00000 r--s 00000000 fd:00 350926 /usr/share/dotnet/shared/Microsoft.NETCore.App/10.0.12/System.Private.Xml.dll",
+            "7f0000f00000-7f0001000000 rw-s 00000000 fd:00 56 /data/other.bin",
+            "7f0001000000-7f0001100000 r-xs 00000000 00:01 79 /memfd:doublemapper",
         ];
 
         var selected = MappedFilePages.Select(maps).ToList();
@@ -34,11 +42,77 @@ public sealed class IdleMemoryTrimmerTests
             (0x7f0000400000UL, 0x100000UL),
             (0x7f0000500000UL, 0x1000UL),
             (0x7f0000d00000UL, 0x100000UL),
+            (0x7f0000e00000UL, 0x100000UL),
         ], selected);
     }
 
     [Fact]
+    public void Trim_takes_the_arrays_the_shared_array_pool_keeps()
+    {
+        // What ImageSharp does with a row buffer under 1 MB: rent it from the shared pool and give it back.
+        var rented = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        ArrayPool<byte>.Shared.Return(rented);
+
+        IdleMemoryTrimmer.Trim();
+
+        // Without the trim the pool hands this thread's cached array out again.
+        var again = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        Assert.False(ReferenceEquals(rented, again), "the shared pool still held the array after the trim");
+        ArrayPool<byte>.Shared.Return(again);
+    }
+
+    [Fact]
+    public void Trim_collects_the_arrays_the_shared_array_pool_lets_go_of_at_its_gc()
+    {
+        // Another thread's cached array: the shared pool lets go of it at a full GC once it has held it for 30 s (its trim runs
+        // on the finalizer thread after the GC), which the trim's own GC has then already passed.
+        using var returned = new ManualResetEventSlim();
+        using var done = new ManualResetEventSlim();
+        WeakReference? cached = null;
+        var worker = new Thread(() =>
+        {
+            cached = RentAndReturn(1024 * 1024);
+            returned.Set();
+            done.Wait();
+        });
+        worker.Start();
+        returned.Wait();
+        GC.Collect();
+        GC.WaitForPendingFinalizers(); // the pool's trim notes when it first saw the array
+        Thread.Sleep(TimeSpan.FromSeconds(31));
+
+        IdleMemoryTrimmer.Trim();
+
+        Assert.False(cached!.IsAlive, "the array the shared pool let go of was still on the heap after the trim");
+        done.Set();
+        worker.Join();
+    }
+
+    [Fact]
+    public void Releasing_the_shared_array_pool_counts_what_it_took_and_stops_when_it_is_empty()
+    {
+        var arrays = Enumerable.Range(0, 3).Select(_ => ArrayPool<byte>.Shared.Rent(256 * 1024)).ToList();
+        arrays.ForEach(a => ArrayPool<byte>.Shared.Return(a));
+
+        Assert.True(IdleMemoryTrimmer.ReleaseSharedArrayPool() >= 3);
+        Assert.Equal(0, IdleMemoryTrimmer.ReleaseSharedArrayPool());
+    }
+
+    [Fact]
+    public void Trim_pages_out_the_clean_pages_of_a_read_only_shared_file_mapping()
+    {
+        // How the runtime maps an assembly's whole file: shared, read-only.
+        PagesOut(MemoryMappedFileAccess.Read);
+    }
+
+    [Fact]
     public void Trim_pages_out_the_clean_pages_of_a_private_file_mapping()
+    {
+        // Copy-on-write is a private mapping, like the runtime's mappings of assemblies' ReadyToRun code.
+        PagesOut(MemoryMappedFileAccess.CopyOnWrite);
+    }
+
+    private static void PagesOut(MemoryMappedFileAccess access)
     {
         // A file on disk (the test's own output folder, not a tmpfs), written and flushed so its pages are clean.
         var directory = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "idle-trim-" + Guid.NewGuid().ToString("N")));
@@ -54,9 +128,9 @@ public sealed class IdleMemoryTrimmerTests
                 file.Flush(flushToDisk: true);
             }
 
-            // Copy-on-write is a private mapping, like the runtime's mappings of assemblies; reading every page makes it resident.
-            using var mapped = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.CopyOnWrite);
-            using var view = mapped.CreateViewAccessor(0, size, MemoryMappedFileAccess.CopyOnWrite);
+            // Reading every page makes it resident.
+            using var mapped = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, access);
+            using var view = mapped.CreateViewAccessor(0, size, access);
             var sum = 0;
             for (var offset = 0; offset < size; offset += 4096)
             {
@@ -76,6 +150,15 @@ public sealed class IdleMemoryTrimmerTests
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Rents an array from the shared pool and gives it back (this thread caches it); no reference stays here.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference RentAndReturn(int size)
+    {
+        var array = ArrayPool<byte>.Shared.Rent(size);
+        ArrayPool<byte>.Shared.Return(array);
+        return new WeakReference(array);
     }
 
     /// <summary>The Rss of the mapping holding <paramref name="address"/>, from /proc/self/smaps.</summary>

@@ -3,7 +3,8 @@ using ImagePipeline.Bench;
 using ImagePipeline.Bench.Measurement;
 using ImagePipeline.Bench.Processing;
 
-// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|queue-postgres|api|e2e|coldstart|ui|scale|single [--runs N] [--keep DIR] [--scale-images N]
+// dotnet run -c Release --project bench/ImagePipeline.Bench -- all|processing|queue|sync|queue-postgres|api|e2e|idle|coldstart|ui|scale|single [--runs N] [--keep DIR] [--scale-images N]
+//   idle: only e2e's batch and the idle memory after it, BENCH_IDLE_VARIANTS=name:KEY=VALUE,…;name2:… side by side (ABBA; --runs 10 = 2 rounds)
 //   single: single-binary start, BENCH_SINGLE=a:b:… binaries side by side (default: publish this checkout)
 //   queue-postgres: the claim on PostgreSQL (IMAGEPIPELINE_BENCH_POSTGRES = an Npgsql connection string without a database)
 //   scale: Web and Worker processes on PostgreSQL + Redis (IMAGEPIPELINE_BENCH_POSTGRES, IMAGEPIPELINE_BENCH_REDIS = host:port;
@@ -18,9 +19,9 @@ if (args is [MemoryProbe.Command, var engine])
 var what = args.FirstOrDefault() ?? "all";
 var runs = Option("--runs") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 5;
 var scaleImages = Option("--scale-images") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 200;
-if (runs < 5 || scaleImages < 1 || what is not ("all" or "processing" or "queue" or "sync" or "queue-postgres" or "api" or "e2e" or "coldstart" or "ui" or "scale" or "single"))
+if (runs < 5 || scaleImages < 1 || what is not ("all" or "processing" or "queue" or "sync" or "queue-postgres" or "api" or "e2e" or "idle" or "coldstart" or "ui" or "scale" or "single"))
 {
-    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|queue-postgres|api|e2e|coldstart|ui|scale|single [--runs N (≥5)] [--keep DIR] [--scale-images N (scale: batch size, 200)]");
+    Console.Error.WriteLine("usage: ImagePipeline.Bench all|processing|queue|sync|queue-postgres|api|e2e|idle|coldstart|ui|scale|single [--runs N (≥5)] [--keep DIR] [--scale-images N (scale: batch size, 200)]");
     return 2;
 }
 
@@ -61,6 +62,11 @@ try
     if (what is "all" or "e2e")
     {
         await new ImagePipeline.Bench.EndToEnd.EndToEndBenchmark(runs, outputRoot).RunAsync(report);
+    }
+
+    if (what is "idle")
+    {
+        await new ImagePipeline.Bench.EndToEnd.IdleMemoryBenchmark(runs, outputRoot).RunAsync(report);
     }
 
     if (what is "all" or "coldstart")
