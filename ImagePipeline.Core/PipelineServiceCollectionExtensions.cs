@@ -22,6 +22,9 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>The pipeline: options, database, storage, intake, queue, runner (Quartz), processing.</summary>
     public static IServiceCollection AddImagePipeline(this IServiceCollection services, IConfiguration configuration)
     {
+        // Before any image is decoded: large native buffers (libvips' decoded pixels) go back to the OS when freed.
+        Processing.NativeHeap.Configure();
+
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.SectionName)).ValidateOnStart()
             .PostConfigure(o =>
             {

@@ -135,6 +135,7 @@ internal static class VipsJpeg
 
     private static bool Configure()
     {
+        NativeHeap.Configure(); // its decoded pixels are handed back to the OS once copied out
         try
         {
             if (!ModuleInitializer.VipsInitialized)
