@@ -51,6 +51,7 @@ public sealed class CodecWarmupTests
     }
 
     [Fact]
+    [Trait("Provider", "Sqlite")] // the rehearsal runs on SQLite only (a throw-away database file); on PostgreSQL there is none to stand aside from
     public async Task Stands_aside_and_cleans_up_when_a_real_upload_arrives_during_the_rehearsal()
     {
         using var app = new PipelineAppFactory();
