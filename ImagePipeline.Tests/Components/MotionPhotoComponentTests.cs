@@ -29,7 +29,8 @@ public sealed class MotionPhotoComponentTests : ComponentTestHost
 
         cut.Find("[data-testid=viewer-play]").Click();
 
-        var video = cut.Find("[data-testid=viewer-video]");
+        // MudButton runs its click handler asynchronously: wait for the re-render instead of racing it (it lost once under CI load).
+        var video = cut.WaitForElement("[data-testid=viewer-video]", TimeSpan.FromSeconds(10));
         Assert.Equal(image.VideoUrl, video.GetAttribute("src"));
         Assert.Empty(cut.FindAll("[data-testid=viewer-preview]"));
 
