@@ -1,8 +1,12 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ImagePipeline.Core.Data;
 using ImagePipeline.Core.Events;
 using ImagePipeline.Core.Images;
 using ImagePipeline.Core.Jobs;
 using ImagePipeline.Tests.Support;
+using ImagePipeline.Web.Api;
 using ImagePipeline.Web.Components.Shared;
 using ImagePipeline.Web.Components.Upload;
 
@@ -76,6 +80,52 @@ public sealed class ImageUploadProgressTests : ComponentTestHost
         Assert.StartsWith($"/api/images/{upload.ImageId}/thumbnail?v=", thumbnail.GetAttribute("src"));
         Assert.Equal("Thumbnail of landscape.jpg", thumbnail.GetAttribute("alt"));
         Assert.Contains("Ready", cut.Markup);
+    }
+
+    [Fact]
+    public async Task A_change_pushed_while_the_first_read_is_in_flight_is_not_undone_by_that_read()
+    {
+        await PauseRunnerAsync();
+        var upload = await UploadAsync(Photo(), "race.jpg");
+        var gate = new GatedContexts(App.Services.GetRequiredService<IDbContextFactory<PipelineDbContext>>());
+        Services.AddSingleton(new ImageReads(new ImageQueries(gate)));
+        var entry = new UploadEntry { Key = "k7", FileName = "race.jpg", Size = upload.Size, Phase = UploadPhase.Uploaded, ImageId = upload.ImageId };
+
+        var cut = Render<ImageUploadProgress>(p => p.Add(c => c.Entry, entry));
+        await gate.Waiting.WaitAsync(Patience); // the component's read of the image (still INGESTED) is now in flight
+        await Events.PublishAsync(new ImageStatusChangedEvent(upload.ImageId, ImageStatus.Processing, DateTime.UtcNow));
+        await Events.PublishAsync(new JobStatusChangedEvent(Guid.NewGuid(), upload.ImageId, JobType.Preview, JobStatus.Completed, 1, null, DateTime.UtcNow));
+        cut.WaitForAssertion(() => Assert.Equal("processing", State(cut)), Patience);
+
+        var renders = cut.RenderCount;
+        gate.Open();
+        cut.WaitForState(() => gate.Served && cut.RenderCount > renders, Patience); // the read has been applied and rendered
+        Assert.Equal("processing", State(cut));
+        Assert.Equal("false", cut.Find("[data-testid=job-thumbnail]").GetAttribute("data-done"));
+        Assert.Equal("true", cut.Find("[data-testid=job-preview]").GetAttribute("data-done"));
+    }
+
+    /// <summary>Holds every context request until <see cref="Open"/>, so a test can act while a read is in flight.</summary>
+    private sealed class GatedContexts(IDbContextFactory<PipelineDbContext> inner) : IDbContextFactory<PipelineDbContext>
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public SemaphoreSlim Waiting { get; } = new(0);
+
+        public bool Served { get; private set; }
+
+        public void Open() => _open.TrySetResult();
+
+        public PipelineDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<PipelineDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
+        {
+            Waiting.Release();
+            await _open.Task.WaitAsync(cancellationToken);
+            var context = await inner.CreateDbContextAsync(cancellationToken);
+            Served = true;
+            return context;
+        }
     }
 
     [Fact]
