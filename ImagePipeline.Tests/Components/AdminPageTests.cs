@@ -40,12 +40,12 @@ public sealed class AdminPageTests : ComponentTestHost
         cut.WaitForAssertion(() => Assert.Equal("2", Count(cut, JobStatus.Failed)), Patience);
 
         await PauseRunnerAsync();
-        await cut.FindAll("[data-testid=job-details-button]")[0].ClickAsync(new());
+        await ClickAsync(cut, c => c.FindAll("[data-testid=job-details-button]")[0]);
         var error = cut.WaitForElement("[data-testid=job-last-error]", Patience);
         Assert.False(string.IsNullOrWhiteSpace(error.TextContent));
         Assert.Contains("Stack trace", cut.Find("[data-testid=job-detail]").TextContent);
 
-        await cut.Find("[data-testid=job-detail]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Retry").ClickAsync(new());
+        await ClickAsync(cut, c => c.Find("[data-testid=job-detail]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Retry"));
 
         cut.WaitForAssertion(() => Assert.Equal("1", Count(cut, JobStatus.Failed)), Patience);
         Assert.Equal("1", Count(cut, JobStatus.Pending));

@@ -77,6 +77,14 @@ public abstract class ComponentTestHost : BunitContext, IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<UploadResult>(JsonOptions))!;
     }
 
+    /// <summary>
+    /// Finds an element and clicks it in one turn of the renderer: on a page that live events re-render, a re-render between a
+    /// separate Find and Click swaps the element's handler out (bUnit's UnknownEventHandlerIdException).
+    /// </summary>
+    protected static Task ClickAsync<TComponent>(IRenderedComponent<TComponent> cut, Func<IRenderedComponent<TComponent>, AngleSharp.Dom.IElement> find)
+        where TComponent : Microsoft.AspNetCore.Components.IComponent =>
+        cut.InvokeAsync(() => find(cut).ClickAsync(new()));
+
     /// <summary>Stops the real runner from claiming work (persisted in the database, like the admin's button).</summary>
     protected Task PauseRunnerAsync() => JobAdmin.SetPausedAsync(true, CancellationToken.None);
 

@@ -145,7 +145,7 @@ public sealed class ImageUploadProgressTests : ComponentTestHost
         await WaitUntilSettledAsync(upload.ImageId);
         await PauseRunnerAsync();
         cut.WaitForAssertion(() => Assert.Equal("failed", State(cut)), Patience);
-        await cut.FindAll("button").Single(b => b.TextContent.Contains("Retry", StringComparison.Ordinal)).ClickAsync(new());
+        await ClickAsync(cut, c => c.FindAll("button").Single(b => b.TextContent.Contains("Retry", StringComparison.Ordinal)));
         using var db = App.CreateDbContext();
         cut.WaitForAssertion(() => Assert.NotEqual("failed", State(cut)), Patience);
         Assert.Contains(db.Jobs.Where(j => j.ImageId == upload.ImageId).Select(j => j.Status).ToList(), s => s == JobStatus.Pending);

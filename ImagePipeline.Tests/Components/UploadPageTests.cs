@@ -69,6 +69,32 @@ public sealed class UploadPageTests : ComponentTestHost
     }
 
     [Fact]
+    public async Task A_late_ingested_event_does_not_take_a_ready_photo_back_to_waiting()
+    {
+        // The intake publishes INGESTED after its commit; a runner already draining can claim, process and publish STORED first.
+        var cut = RenderPage();
+        await cut.InvokeAsync(() => cut.Instance.FilesAdded(Pngs(2)));
+        var summary = () => cut.Find("[data-testid=upload-summary]");
+        var early = Guid.NewGuid();
+        var late = Guid.NewGuid();
+        var ingestedAt = DateTime.UtcNow;
+
+        // Before the upload's answer reaches the page.
+        await Events.PublishAsync(new ImageStatusChangedEvent(early, ImageStatus.Processing, ingestedAt.AddMilliseconds(5)) { OwnerId = "someone" });
+        await Events.PublishAsync(new ImageStatusChangedEvent(early, ImageStatus.Stored, ingestedAt.AddMilliseconds(40)) { OwnerId = "someone" });
+        await Events.PublishAsync(new ImageStatusChangedEvent(early, ImageStatus.Ingested, ingestedAt) { OwnerId = "someone" });
+        await cut.InvokeAsync(() => cut.Instance.Uploaded("k0", early, duplicate: false));
+
+        // After it.
+        await cut.InvokeAsync(() => cut.Instance.Uploaded("k1", late, duplicate: false));
+        await Events.PublishAsync(new ImageStatusChangedEvent(late, ImageStatus.Stored, ingestedAt.AddMilliseconds(40)) { OwnerId = "someone" });
+        await Events.PublishAsync(new ImageStatusChangedEvent(late, ImageStatus.Ingested, ingestedAt) { OwnerId = "someone" });
+
+        cut.WaitForAssertion(() => Assert.Equal("2", summary().GetAttribute("data-ready")), Patience);
+        Assert.Equal("true", summary().GetAttribute("data-finished"));
+    }
+
+    [Fact]
     public async Task Cancel_all_cancels_every_queued_file_in_one_click_and_retry_failed_is_offered()
     {
         var cut = RenderPage();

@@ -5,8 +5,37 @@ namespace ImagePipeline.Tests.Components;
 
 public sealed class UploadSummaryTests
 {
-    private static UploadEntry Entry(UploadPhase phase, long size, int batch = 1, int percent = 0, ImageStatus? status = null, bool sent = false, bool retryable = false, bool duplicate = false) =>
-        new() { Key = Guid.NewGuid().ToString("N"), FileName = "a.jpg", Size = size, Batch = batch, Phase = phase, Percent = percent, Status = status, Sent = sent, Retryable = retryable, Duplicate = duplicate };
+    private static UploadEntry Entry(UploadPhase phase, long size, int batch = 1, int percent = 0, ImageStatus? status = null, bool sent = false, bool retryable = false, bool duplicate = false)
+    {
+        var entry = new UploadEntry { Key = Guid.NewGuid().ToString("N"), FileName = "a.jpg", Size = size, Batch = batch, Phase = phase, Percent = percent, Sent = sent, Retryable = retryable, Duplicate = duplicate };
+        if (status is { } known)
+        {
+            entry.ApplyStatus(known, DateTime.UtcNow);
+        }
+
+        return entry;
+    }
+
+    [Fact]
+    public void A_status_reported_late_does_not_undo_a_newer_one()
+    {
+        // The intake publishes INGESTED after its commit; a runner already draining may have published STORED before it.
+        var entry = Entry(UploadPhase.Uploaded, 1000);
+        var ingestedAt = new DateTime(2026, 11, 28, 12, 0, 0, DateTimeKind.Utc);
+
+        Assert.True(entry.ApplyStatus(ImageStatus.Processing, ingestedAt.AddMilliseconds(5)));
+        Assert.True(entry.ApplyStatus(ImageStatus.Stored, ingestedAt.AddMilliseconds(40)));
+        Assert.False(entry.ApplyStatus(ImageStatus.Ingested, ingestedAt));
+        Assert.False(entry.ApplyStatus(ImageStatus.Processing, ingestedAt.AddMilliseconds(5)));
+
+        Assert.Equal(ImageStatus.Stored, entry.Status);
+        Assert.True(entry.Ready);
+        Assert.Equal(1, UploadSummary.Of([entry], batch: 1, TimeSpan.FromSeconds(1)).FilesReady);
+
+        // A later change (a retry after a failure, an asset back-fill) is newer and is taken.
+        Assert.True(entry.ApplyStatus(ImageStatus.Processing, ingestedAt.AddSeconds(30)));
+        Assert.Equal(ImageStatus.Processing, entry.Status);
+    }
 
     [Fact]
     public void Counts_files_and_bytes_of_the_current_import_only()

@@ -24,7 +24,28 @@ public sealed class UploadEntry
     public string? ErrorDetail { get; set; }
 
     /// <summary>The image's pipeline status as the server last said (upload answer, live events, or the list on load).</summary>
-    public ImagePipeline.Core.Images.ImageStatus? Status { get; set; }
+    public ImagePipeline.Core.Images.ImageStatus? Status { get; private set; }
+
+    /// <summary>When the server changed the image to <see cref="Status"/> (the event's time, or the image's <c>UpdatedAt</c> in a read).</summary>
+    public DateTime? StatusAt { get; private set; }
+
+    /// <summary>
+    /// Takes a status the server reported as of <paramref name="at"/>, unless a newer one is already known. Reports come out of
+    /// order: the intake publishes INGESTED after its commit, and a runner already draining can claim, process and publish
+    /// STORED before that; a read of the image can also return after an event that is newer than it. Without the order the
+    /// late INGESTED would leave a finished photo "waiting for processing" for good.
+    /// </summary>
+    public bool ApplyStatus(ImagePipeline.Core.Images.ImageStatus status, DateTime at)
+    {
+        if (StatusAt is { } known && at < known)
+        {
+            return false;
+        }
+
+        Status = status;
+        StatusAt = at;
+        return true;
+    }
 
     /// <summary>The import this file came with (0: restored after a refresh); the overall bar and the estimate cover one import.</summary>
     public int Batch { get; init; }
