@@ -85,6 +85,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<IRunnerWakeup, QuartzRunnerWakeup>();
         services.AddHostedService<RunnerStartupLog>();
         services.AddSingleton<WarmupStandAside>();
+        services.TryAddSingleton<IRehearsalFrontDoor, DirectFrontDoor>();
         services.AddSingleton<CodecWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<CodecWarmup>());
 

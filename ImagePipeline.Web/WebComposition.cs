@@ -27,6 +27,7 @@ public static class WebComposition
         services.AddSignalR().AddJsonProtocol(o => PipelineJson.Configure(o.PayloadSerializerOptions));
         services.AddHostedService<HubEventForwarder>();
         services.AddHostedService<Hosting.JsonWarmup>();
+        services.AddSingleton<Core.Processing.IRehearsalFrontDoor, Hosting.UploadEndpointRehearsal>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<DataDirectoryHealthCheck>("data-directory");

@@ -33,7 +33,8 @@ internal sealed class UploadRehearsal(
     IImageProcessor processor,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    PipelineOptions options)
+    PipelineOptions options,
+    IRehearsalFrontDoor frontDoor)
 {
     /// <summary>
     /// The rehearsal photo: 2000 × 1500 (9 MB decoded), past ImageSharp's 4 MB pool block, so it takes the pooled multi-block
@@ -81,8 +82,7 @@ internal sealed class UploadRehearsal(
             {
                 using var ownUpload = new WarmupStandAside(); // the rehearsal's own upload is not the real one the warm-up stands aside for
                 var intake = new ImageIntake(db, storage, jobs, events, NoWakeup.Instance, metrics, ownUpload, rehearsal, time, NullLogger<ImageIntake>.Instance);
-                using var content = new MemoryStream(photo, writable: false);
-                imageId = (await intake.IngestAsync(content, "warm-up.jpg", null, cancellationToken)).Image.Id;
+                imageId = await frontDoor.UploadAsync(intake, photo, "warm-up.jpg", cancellationToken);
             }
 
             if (!options.Runner.Enabled)

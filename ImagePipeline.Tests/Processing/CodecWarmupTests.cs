@@ -29,6 +29,9 @@ public sealed class CodecWarmupTests
         Assert.Equal(2, warmup.Passes); // intake and engine both ran, on an instance that takes uploads and runs jobs
         Assert.Equal(!TestDatabase.IsPostgres, warmup.Rehearsed); // the rehearsal needs SQLite's throw-away database file
         Assert.True(warmup.PoolPrimed);
+        // The rehearsal's photo went in through the real upload endpoint (SQLite: the rehearsal runs), and still nothing was stored.
+        var frontDoor = Assert.IsType<Web.Hosting.UploadEndpointRehearsal>(app.Services.GetRequiredService<IRehearsalFrontDoor>());
+        Assert.Equal(warmup.Rehearsed ? 1 : 0, frontDoor.ThroughEndpoint);
         await AssertNothingStoredAsync(app);
     }
 

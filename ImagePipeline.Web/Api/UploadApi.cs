@@ -13,10 +13,12 @@ public static class UploadApi
 {
     public const string FieldName = "file";
 
+    public const string EndpointName = "Upload";
+
     public static RouteGroupBuilder MapUploadApi(this RouteGroupBuilder api)
     {
         api.MapPost("/upload", UploadAsync)
-            .WithName("Upload")
+            .WithName(EndpointName)
             .WithSummary("Upload one image (multipart field 'file').")
             .DisableAntiforgery() // a streamed multipart body, not a form post; the auth cookie is SameSite=Strict
             .RequireRateLimiting(Accounts.SecurityComposition.UploadRateLimit)
