@@ -14,7 +14,8 @@ public sealed partial class DatabaseInitializer(IDbContextFactory<PipelineDbCont
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (db.Database.IsNpgsql())
+        // Not IsNpgsql(): naming the PostgreSQL provider here would load it on every SQLite start. Two providers, so not SQLite is PostgreSQL.
+        if (!db.Database.IsSqlite())
         {
             // PostgreSQL: created when missing, migrated under an advisory lock; backups are the server's (pg_dump).
             return await PostgresMigrator.MigrateAsync(db, logger, cancellationToken);

@@ -27,7 +27,7 @@ public static class PipelineDatabase
         var interceptors = services.GetServices<IInterceptor>();
         if (options.Database.Provider == DatabaseProvider.Postgres)
         {
-            db.UseNpgsql(connection, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)).AddInterceptors(interceptors);
+            UseNpgsql(db, connection, interceptors);
             return;
         }
 
@@ -36,4 +36,12 @@ public static class PipelineDatabase
         db.UseSqlite(connection).UseModel(CompiledModel.PipelineDbContextModel.Instance)
             .AddInterceptors([services.GetRequiredService<SqliteConnectionInterceptor>(), .. interceptors]);
     }
+
+    /// <summary>
+    /// In a method of its own: compiling a method loads the assemblies of what it calls, so with this call inline every SQLite
+    /// start loaded the PostgreSQL provider (and, in the single binary, inflated it from the bundle).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void UseNpgsql(DbContextOptionsBuilder db, string connection, IEnumerable<IInterceptor> interceptors) =>
+        db.UseNpgsql(connection, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)).AddInterceptors(interceptors);
 }

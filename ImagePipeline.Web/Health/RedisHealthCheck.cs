@@ -7,7 +7,7 @@ namespace ImagePipeline.Web.Health;
 /// Redis (only when <c>ConnectionStrings:Redis</c> is set) answers a PING. Without it the instance still serves and
 /// processes; only live events and wake-ups between instances stop, so it reports Degraded rather than Unhealthy.
 /// </summary>
-public sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

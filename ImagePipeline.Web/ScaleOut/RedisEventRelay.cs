@@ -11,7 +11,7 @@ namespace ImagePipeline.Web.ScaleOut;
 /// other one to its local <see cref="PipelineEventBroadcaster"/>, which feeds the Blazor components. SignalR clients are
 /// not fed from here: the instance where the event happened sent it once through the backplane already.
 /// </summary>
-public sealed partial class RedisEventRelay(
+internal sealed partial class RedisEventRelay(
     IConnectionMultiplexer redis,
     RedisChannels channels,
     RunnerIdentity instance,

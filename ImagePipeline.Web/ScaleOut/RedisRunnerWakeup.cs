@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace ImagePipeline.Web.ScaleOut;
 
 /// <summary>Wakes this instance's runner (the inner wake-up) and, through Redis, every other instance's.</summary>
-public sealed class RedisRunnerWakeup(IRunnerWakeup inner, RedisWakeupRelay relay) : IRunnerWakeup
+internal sealed class RedisRunnerWakeup(IRunnerWakeup inner, RedisWakeupRelay relay) : IRunnerWakeup
 {
     public IRunnerWakeup Inner => inner;
 
@@ -16,7 +16,7 @@ public sealed class RedisRunnerWakeup(IRunnerWakeup inner, RedisWakeupRelay rela
 }
 
 /// <summary>The wake-up channel: announces this instance's enqueues, and wakes the local runner on every other instance's.</summary>
-public sealed partial class RedisWakeupRelay(
+internal sealed partial class RedisWakeupRelay(
     IConnectionMultiplexer redis,
     RedisChannels channels,
     RunnerIdentity instance,

@@ -9,7 +9,7 @@ namespace ImagePipeline.Web.ScaleOut;
 /// (its Blazor components), to SignalR through the backplane (every instance's clients, once), and to the other
 /// instances' broadcasters through <see cref="RedisEventRelay"/>.
 /// </summary>
-public sealed class RelayingEventPublisher(IPipelineEventPublisher inner, IHubContext<ProgressHub> hub, RedisEventRelay relay) : IPipelineEventPublisher
+internal sealed class RelayingEventPublisher(IPipelineEventPublisher inner, IHubContext<ProgressHub> hub, RedisEventRelay relay) : IPipelineEventPublisher
 {
     public async Task PublishAsync(ImageStatusChangedEvent change, CancellationToken cancellationToken = default)
     {

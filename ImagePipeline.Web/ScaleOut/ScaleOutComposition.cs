@@ -49,6 +49,17 @@ public static class ScaleOutComposition
             return builder;
         }
 
+        AddRedis(services, configuration, redis);
+        return builder;
+    }
+
+    /// <summary>
+    /// The Redis part, in a method of its own: compiling a method loads the assemblies of the types it names, so with this code
+    /// inline every start (SQLite, no Redis) loaded StackExchange.Redis — in the single binary, inflated from the bundle too.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddRedis(IServiceCollection services, IConfiguration configuration, string redis)
+    {
         var prefix = configuration[$"{PipelineOptions.SectionName}:Redis:ChannelPrefix"] is { Length: > 0 } p ? p : "imagepipeline";
         var channels = new RedisChannels(prefix);
         services.AddSingleton(channels);
@@ -78,7 +89,6 @@ public static class ScaleOutComposition
         services.AddHostedService(sp => sp.GetRequiredService<RedisWakeupRelay>());
 
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
-        return builder;
     }
 
     /// <summary>A Worker answers <c>/health</c> and nothing else; true when the caller should map nothing more.</summary>
@@ -122,7 +132,7 @@ public static class ScaleOutComposition
 }
 
 /// <summary>The Redis channels of one deployment (<c>Pipeline:Redis:ChannelPrefix</c>, default <c>imagepipeline</c>).</summary>
-public sealed class RedisChannels(string prefix)
+internal sealed class RedisChannels(string prefix)
 {
     public RedisChannel Events { get; } = RedisChannel.Literal(prefix + ":events");
 
