@@ -13,8 +13,8 @@ public interface IRehearsalFrontDoor
     Task<Guid> UploadAsync(ImageIntake intake, byte[] photo, string fileName, CancellationToken cancellationToken);
 }
 
-/// <summary>The intake called directly: what a worker-only instance, which has no upload endpoint, rehearses.</summary>
-internal sealed class DirectFrontDoor : IRehearsalFrontDoor
+/// <summary>The intake called directly: what an instance without the upload endpoint (a worker) rehearses.</summary>
+public sealed class DirectFrontDoor : IRehearsalFrontDoor
 {
     public async Task<Guid> UploadAsync(ImageIntake intake, byte[] photo, string fileName, CancellationToken cancellationToken)
     {

@@ -17,8 +17,6 @@ namespace ImagePipeline.Web.Hosting;
 /// </summary>
 internal sealed class UploadEndpointRehearsal(EndpointDataSource endpoints, IServiceProvider services, IServiceScopeFactory scopes) : IRehearsalFrontDoor
 {
-    private RequestDelegate? _pipeline;
-    private Endpoint? _endpoint;
     private int _throughEndpoint;
 
     /// <summary>How many rehearsal uploads went through the endpoint (for tests).</summary>
@@ -26,15 +24,14 @@ internal sealed class UploadEndpointRehearsal(EndpointDataSource endpoints, ISer
 
     public async Task<Guid> UploadAsync(ImageIntake intake, byte[] photo, string fileName, CancellationToken cancellationToken)
     {
-        var endpoint = _endpoint ??= endpoints.Endpoints.FirstOrDefault(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == UploadApi.EndpointName);
+        var endpoint = endpoints.Endpoints.FirstOrDefault(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == UploadApi.EndpointName);
         if (endpoint is null)
         {
             // An instance that takes no uploads (a worker) maps no endpoint: its rehearsal is the intake's alone.
-            using var content = new MemoryStream(photo, writable: false);
-            return (await intake.IngestAsync(content, fileName, null, cancellationToken)).Image.Id;
+            return await new DirectFrontDoor().UploadAsync(intake, photo, fileName, cancellationToken);
         }
 
-        var pipeline = _pipeline ??= Build(endpoint);
+        var pipeline = Build(endpoint);
 
         await using var scope = scopes.CreateAsyncScope();
         var boundary = "warm-up-" + Guid.NewGuid().ToString("N");
