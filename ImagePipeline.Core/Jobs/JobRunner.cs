@@ -83,6 +83,19 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>
+    /// Work done while the queue is idle (the trash purge, the orphan sweep) calls this when it ends: it brings code pages and
+    /// buffers back in (~15 MB after the first trash purge of an idle app, docs/benchmarks.md), which would otherwise stay
+    /// resident until the next batch's trim. The same idle delay applies, and a drain that runs a job calls it off.
+    /// </summary>
+    public void TrimWhenIdle()
+    {
+        if (options.Value.Runner.TrimMemoryWhenDrained)
+        {
+            ScheduleTrim(options.Value.Runner.IdleTrimDelay);
+        }
+    }
+
+    /// <summary>
     /// Hands the batch's memory back once the queue has stayed drained for <paramref name="delay"/>: the next drain that runs a
     /// job schedules it anew (calling this one off), and one that is running when the delay is up (a poll finding nothing, or
     /// a job under way) puts it off by a second. A trim racing a drain's start is harmless: buffers in use are not pooled.

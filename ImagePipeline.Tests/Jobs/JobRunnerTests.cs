@@ -1,9 +1,11 @@
 using ImagePipeline.Core.Images;
 using ImagePipeline.Core.Jobs;
 using ImagePipeline.Core.Processing;
+using ImagePipeline.Core.Storage;
 using ImagePipeline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
@@ -179,6 +181,38 @@ public sealed class JobRunnerTests : IDisposable
         time.Advance(TimeSpan.FromSeconds(20));
         await Task.Delay(200);
         Assert.Equal(1, host.Runner.Trims);
+    }
+
+    [Fact]
+    public async Task The_trash_purge_and_the_orphan_sweep_of_an_idle_app_hand_memory_back_after_the_idle_delay()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = new RunnerHost(_data, time, settings: new Dictionary<string, string?> { ["Pipeline:Runner:IdleTrimDelay"] = "00:00:10" });
+        await host.MigrateAsync();
+
+        // No batch has run: the purge alone schedules the trim, on the same idle delay.
+        await new TrashPurgeQuartzJob(host.Services.GetRequiredService<TrashPurger>(), host.Runner).Execute(null!, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(9));
+        await Task.Delay(200);
+        Assert.Equal(0, host.Runner.Trims);
+        time.Advance(TimeSpan.FromSeconds(2));
+        await WaitForTrimsAsync(host, 1);
+
+        var sweep = new OrphanSweepQuartzJob(host.Services.GetRequiredService<OrphanFileSweeper>(), host.Runner, NullLogger<OrphanSweepQuartzJob>.Instance);
+        await sweep.Execute(null!, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(11));
+        await WaitForTrimsAsync(host, 2);
+    }
+
+    private static async Task WaitForTrimsAsync(RunnerHost host, int expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (host.Runner.Trims < expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(expected, host.Runner.Trims);
     }
 
     [Fact]
