@@ -96,9 +96,18 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>
-    /// Hands the batch's memory back once the queue has stayed drained for <paramref name="delay"/>: the next drain that runs a
-    /// job schedules it anew (calling this one off), and one that is running when the delay is up (a poll finding nothing, or
-    /// a job under way) puts it off by a second. A trim racing a drain's start is harmless: buffers in use are not pooled.
+    /// How long after the first trim a second one runs if the app is still idle: the runtime lets some memory go only after 30 s.
+    /// The shared array pool's per-thread arrays are stamped by one full GC (the first trim's) and dropped by a full GC at least
+    /// 30 s later, and idle thread-pool threads retire after 20 s, leaving their arrays to the GC: 14 MB of GC heap after a
+    /// batch of 24 MP photos (docs/benchmarks.md, "Idle memory").
+    /// </summary>
+    internal static readonly TimeSpan SecondTrimAfter = TimeSpan.FromSeconds(35);
+
+    /// <summary>
+    /// Hands the batch's memory back once the queue has stayed drained for <paramref name="delay"/>, and once more
+    /// <see cref="SecondTrimAfter"/> later: the next drain that runs a job schedules it anew (calling this one off), and one
+    /// that is running when a delay is up (a poll finding nothing, or a job under way) puts that trim off by a second. A trim
+    /// racing a drain's start is harmless: buffers in use are not pooled.
     /// </summary>
     private void ScheduleTrim(TimeSpan delay)
     {
@@ -109,32 +118,35 @@ public sealed partial class JobRunner(
 
     private async Task TrimWhenStillIdleAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
-        try
+        foreach (var wait in new[] { delay, SecondTrimAfter })
         {
-            await Task.Delay(delay, time, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        while (Volatile.Read(ref _draining) == 1)
-        {
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
-            }
-            catch (OperationCanceledException)
+            if (!await WaitWhileIdleAsync(wait, cancellationToken))
             {
                 return;
             }
-        }
 
-        if (!cancellationToken.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested)
-        {
             IdleMemoryTrimmer.Trim();
             Interlocked.Increment(ref _trims);
         }
+    }
+
+    /// <summary>Waits <paramref name="delay"/>, then for any drain under way to end; false if called off or stopping.</summary>
+    private async Task<bool> WaitWhileIdleAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, cancellationToken);
+            while (Volatile.Read(ref _draining) == 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        return !cancellationToken.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested;
     }
 
     /// <summary>How many times this runner handed memory back (for tests).</summary>

@@ -176,11 +176,17 @@ public sealed class JobRunnerTests : IDisposable
 
         Assert.Equal(1, host.Runner.Trims);
 
-        // A poll after the trim finds nothing: no second trim is scheduled for an idle queue.
+        // A poll after the trim finds nothing and schedules nothing; the one follow-up trim comes SecondTrimAfter later, and
+        // then no more for an idle queue.
         await host.Runner.DrainAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(20));
         await Task.Delay(200);
         Assert.Equal(1, host.Runner.Trims);
+        time.Advance(JobRunner.SecondTrimAfter - TimeSpan.FromSeconds(20));
+        await WaitForTrimsAsync(host, 2);
+        time.Advance(TimeSpan.FromMinutes(5));
+        await Task.Delay(200);
+        Assert.Equal(2, host.Runner.Trims);
     }
 
     [Fact]

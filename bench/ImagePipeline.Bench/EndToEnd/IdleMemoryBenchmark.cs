@@ -10,8 +10,10 @@ namespace ImagePipeline.Bench.EndToEnd;
 /// <c>BENCH_APP=folder</c> runs that published build instead of the bench's), each started
 /// fresh on its own data directory, in the order A B … then reversed (ABBA) for <c>--runs</c> / 5 rounds (at least 1), so
 /// throughput and latency are compared within one run on the same machine state. Per run: 200 × 24 MP from 4 clients, peak RSS
-/// (VmHWM reset before the batch), RSS 5/15/30 s after it, and what the resident set is made of by mapping (<see cref="SmapsBreakdown"/>).
-/// <c>BENCH_IDLE_HOLD</c> = seconds keeps each app running that long after the 30 s reading, to look at it from outside.
+/// (VmHWM reset before the batch), RSS 5/15/30 s after it (the target's reading) and 90 s after it (whether it stays there: the
+/// app's second idle trim and its first trash purge, a minute after start, come in between), and what the resident set is made
+/// of by mapping 30 s after it (<see cref="SmapsBreakdown"/>).
+/// <c>BENCH_IDLE_HOLD</c> = seconds keeps each app running that long after the 90 s reading, to look at it from outside.
 /// </summary>
 public sealed class IdleMemoryBenchmark(int runs, string outputRoot)
 {
@@ -44,7 +46,7 @@ public sealed class IdleMemoryBenchmark(int runs, string outputRoot)
         report.WriteLine($"Load average (1, 5, 15 min) before: {loadBefore}; after: {MachineInfo.LoadAverage()}. Variants run fresh, one after another "
             + $"in the order {string.Join(" ", order.Select(o => o.Name))} (interleaved: compare throughput and latency only within this run). "
             + $"Each: start, 5 s, {EndToEndBenchmark.BatchImages} × 24 MP from {EndToEndBenchmark.BatchClients} clients (each uploads its next photo once the last is STORED), "
-            + "RSS 5, 15 and 30 s after the last STORED. MB.");
+            + "RSS 5, 15, 30 and 90 s after the last STORED. MB.");
         report.WriteLine();
         foreach (var (name, env) in variants)
         {
@@ -52,10 +54,10 @@ public sealed class IdleMemoryBenchmark(int runs, string outputRoot)
         }
 
         report.WriteLine();
-        var table = new MarkdownTable("variant", "images/min", "latency median", "p95", "peak RSS", "RSS at start", "idle 5 s", "15 s", "30 s", "30 s by kind");
+        var table = new MarkdownTable("variant", "images/min", "latency median", "p95", "peak RSS", "RSS at start", "idle 5 s", "15 s", "30 s", "30 s by kind", "90 s");
         foreach (var (name, run) in results)
         {
-            table.Add(name, F(run.PerMinute), F(run.Median), F(run.P95), F(run.Peak), F(run.AtStart), F(run.Idle[0]), F(run.Idle[1]), F(run.Idle[2]), run.Composition);
+            table.Add(name, F(run.PerMinute), F(run.Median), F(run.P95), F(run.Peak), F(run.AtStart), F(run.Idle[0]), F(run.Idle[1]), F(run.Idle[2]), run.Composition, F(run.Idle[3]));
         }
 
         report.WriteLine(table);
@@ -95,14 +97,24 @@ public sealed class IdleMemoryBenchmark(int runs, string outputRoot)
         var latencies = (await Task.WhenAll(clients)).SelectMany(l => l).ToList();
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var peak = peakReset ? app.PeakResidentMegabytes() : double.NaN;
-        var idle = new double[3];
+        var idle = new double[4];
         var at = 0;
-        for (var i = 0; i < 3; i++)
+        string composition = string.Empty, mappings = string.Empty, top = string.Empty;
+        int[] readings = [5, 15, 30, 90];
+        for (var i = 0; i < readings.Length; i++)
         {
-            var target = new[] { 5, 15, 30 }[i];
-            await Task.Delay(TimeSpan.FromSeconds(target - at));
-            at = target;
+            await Task.Delay(TimeSpan.FromSeconds(readings[i] - at));
+            at = readings[i];
             idle[i] = app.ResidentMegabytes();
+            if (at == 30)
+            {
+                // The make-up at the target's reading, before anything later in the idle period.
+                composition = app.ResidentComposition();
+                var groups = SmapsBreakdown.Read(app.ProcessId, out var files);
+                mappings = string.Join(", ", groups.Where(g => g.RssMb >= 0.5).Select(g =>
+                    g.RssMb - g.PssMb >= 1 ? $"{g.Name} {g.RssMb:F1} (pss {g.PssMb:F1})" : $"{g.Name} {g.RssMb:F1}"));
+                top = string.Join(", ", files.Select(f => $"{f.File} {f.RssMb:F1}"));
+            }
         }
 
         if (Environment.GetEnvironmentVariable("BENCH_IDLE_HOLD") is { Length: > 0 } hold)
@@ -112,12 +124,8 @@ public sealed class IdleMemoryBenchmark(int runs, string outputRoot)
             await Task.Delay(TimeSpan.FromSeconds(int.Parse(hold, CultureInfo.InvariantCulture)));
         }
 
-        var groups = SmapsBreakdown.Read(app.ProcessId, out var files);
-        var mappings = string.Join(", ", groups.Where(g => g.RssMb >= 0.5).Select(g =>
-            g.RssMb - g.PssMb >= 1 ? $"{g.Name} {g.RssMb:F1} (pss {g.PssMb:F1})" : $"{g.Name} {g.RssMb:F1}"));
-        var top = string.Join(", ", files.Select(f => $"{f.File} {f.RssMb:F1}"));
         var stats = Stats.Of(latencies);
-        return new Run(EndToEndBenchmark.BatchImages / seconds * 60, stats.Median, Stats.Quantile(latencies, 0.95), peak, atStart, idle, app.ResidentComposition(), mappings, top);
+        return new Run(EndToEndBenchmark.BatchImages / seconds * 60, stats.Median, Stats.Quantile(latencies, 0.95), peak, atStart, idle, composition, mappings, top);
     }
 
     private static List<(string Name, Dictionary<string, string> Env)> ParseVariants(string? spec)
