@@ -89,6 +89,31 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     [Fact]
+    public async Task Trim_takes_the_array_another_pool_thread_keeps_at_once()
+    {
+        // A job's or an upload's thread-pool thread returns a buffer: it stays in that thread's own slot of the shared pool,
+        // which no other thread can take and the pool itself drops only at a full GC 30 s after first noting it. Other tests
+        // may run on that thread meanwhile and rent the array themselves, so up to three tries; without the sweep of the pool
+        // threads none of them frees it.
+        for (var attempt = 1; ; attempt++)
+        {
+            var cached = await Task.Run(() => RentAndReturn(64 * 1024));
+
+            // From a thread of its own, so that only the sweep can reach the pool thread's slot.
+            var trim = new Thread(IdleMemoryTrimmer.Trim);
+            trim.Start();
+            trim.Join();
+
+            if (!cached.IsAlive)
+            {
+                return;
+            }
+
+            Assert.True(attempt < 3, "another pool thread's cached array was still on the heap after the trim");
+        }
+    }
+
+    [Fact]
     public void Releasing_the_shared_array_pool_counts_what_it_took_and_stops_when_it_is_empty()
     {
         var arrays = Enumerable.Range(0, 3).Select(_ => ArrayPool<byte>.Shared.Rent(256 * 1024)).ToList();
