@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace ImagePipeline.Core.Processing;
 
-/// <summary>Waits for <see cref="IHostApplicationLifetime.ApplicationStarted"/>: background warm-ups begin after the start-up path, not during it.</summary>
+/// <summary>Waits for <see cref="IHostApplicationLifetime.ApplicationStarted"/> (migrated, listening, Quartz started): for background work that needs the started host.</summary>
 public static class HostStarted
 {
     /// <summary>True once the host has started; false when <paramref name="cancellationToken"/> fires first.</summary>
