@@ -31,7 +31,7 @@ public sealed partial class ImageIntake(
 {
     public async Task<IntakeResult> IngestAsync(Stream content, string? fileName, string? ownerId, CancellationToken cancellationToken)
     {
-        warmup.RealUploadArrived(); // the start-up warm-up, if still running, leaves the cores to this upload
+        warmup.RealUploadArrived(); // the start-up warm-up, if still running, leaves the pool priming to this upload
         var limits = options.Value.Upload;
         using var temp = storage.CreateTempFile();
         var (size, sha256) = await CopyAndHashAsync(content, temp.Path, limits.MaxBytes, cancellationToken);

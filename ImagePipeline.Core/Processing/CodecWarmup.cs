@@ -71,8 +71,8 @@ public sealed partial class CodecWarmup(
     /// <summary>Whether ImageSharp's pool was filled with a 24 MP frame's buffers (where jobs run).</summary>
     public bool PoolPrimed { get; private set; }
 
-    /// <summary>Whether it stopped part-way because a real upload arrived (<see cref="WarmupStandAside"/>).</summary>
-    public bool StoodAside { get; private set; }
+    /// <summary>Whether it left the pool priming to a real upload that had arrived (<see cref="WarmupStandAside"/>).</summary>
+    public bool PoolLeftToUpload { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -103,9 +103,8 @@ public sealed partial class CodecWarmup(
 
     private async Task RunInBackgroundAsync(CancellationToken stopping)
     {
-        // Called off when the host stops, or when a real upload arrives: real work comes first.
-        using var work = CancellationTokenSource.CreateLinkedTokenSource(stopping, standAside.Token);
-        await Task.Run(() => RunAsync(work.Token), CancellationToken.None);
+        // Called off when the host stops. A real upload arriving meanwhile does not stop it (WarmupStandAside).
+        await Task.Run(() => RunAsync(stopping), CancellationToken.None);
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -146,8 +145,16 @@ public sealed partial class CodecWarmup(
             Rehearsed = !interceptors.Any() && await new UploadRehearsal(contexts, processor, lifetime, time, options.Value, frontDoor).RunAsync(photo, cancellationToken);
             if (options.Value.Runner.Enabled)
             {
-                cancellationToken.ThrowIfCancellationRequested(); // a real photo faults in its own frame
-                PrimePool();
+                cancellationToken.ThrowIfCancellationRequested();
+                if (standAside.UploadArrived)
+                {
+                    PoolLeftToUpload = true; // a real photo faults in its own frame
+                }
+                else
+                {
+                    PrimePool();
+                }
+
 
                 // The wake-up every upload rings (a Quartz trigger, then the runner's drain): with nothing queued the drain
                 // finds no candidate and ends, so this costs one query; the first real upload otherwise compiles that path.
@@ -162,12 +169,7 @@ public sealed partial class CodecWarmup(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping, or a real upload arrived, before it finished: the rehearsal has deleted its throw-away data directory.
-            StoodAside = standAside.UploadArrived;
-            if (StoodAside)
-            {
-                LogStoodAside(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
+            // Stopping before it finished: the rehearsal has deleted its throw-away data directory.
         }
         catch (Exception ex)
         {
@@ -210,9 +212,6 @@ public sealed partial class CodecWarmup(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Image codecs warmed up in {Milliseconds:F0} ms (rehearsal and pool: {CpuMilliseconds:F0} ms of CPU)")]
     private static partial void LogWarmedUp(ILogger logger, double milliseconds, double cpuMilliseconds);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Warm-up stopped after {Milliseconds:F0} ms: a real upload arrived")]
-    private static partial void LogStoodAside(ILogger logger, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Warming up the image codecs failed")]
     private static partial void LogWarmupFailed(ILogger logger, Exception exception);

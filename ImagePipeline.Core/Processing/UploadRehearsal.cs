@@ -80,8 +80,8 @@ internal sealed class UploadRehearsal(
             Guid imageId;
             await using (var db = factory.CreateDbContext())
             {
-                using var ownUpload = new WarmupStandAside(); // the rehearsal's own upload is not the real one the warm-up stands aside for
-                var intake = new ImageIntake(db, storage, jobs, events, NoWakeup.Instance, metrics, ownUpload, rehearsal, time, NullLogger<ImageIntake>.Instance);
+                // The rehearsal's own upload is not a real one: its intake tells a signal of its own.
+                var intake = new ImageIntake(db, storage, jobs, events, NoWakeup.Instance, metrics, new WarmupStandAside(), rehearsal, time, NullLogger<ImageIntake>.Instance);
                 imageId = await frontDoor.UploadAsync(intake, photo, "warm-up.jpg", cancellationToken);
             }
 
