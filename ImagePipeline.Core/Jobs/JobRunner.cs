@@ -97,9 +97,9 @@ public sealed partial class JobRunner(
 
     /// <summary>
     /// How long after the first trim a second one runs if the app is still idle: the runtime lets some memory go only after 30 s.
-    /// The shared array pool's per-thread arrays are stamped by one full GC (the first trim's) and dropped by a full GC at least
-    /// 30 s later, and idle thread-pool threads retire after 20 s, leaving their arrays to the GC: 14 MB of GC heap after a
-    /// batch of 24 MP photos (docs/benchmarks.md, "Idle memory").
+    /// The shared array pool drops the arrays the first trim could not reach (threads other than the thread pool's) at a full GC
+    /// at least 30 s after one first noted them, and idle thread-pool threads retire after 20 s. After 200 × 24 MP: 137 MB 30 s
+    /// after the batch, 123–129 MB 90 s after it (docs/benchmarks.md, "fifth stop").
     /// </summary>
     internal static readonly TimeSpan SecondTrimAfter = TimeSpan.FromSeconds(35);
 
