@@ -78,7 +78,8 @@ public sealed partial class CodecWarmup(
     {
         if (options.Value.Runner.Enabled || options.Value.Role.ServesWeb())
         {
-            _running = RunInBackgroundAsync(_stopping.Token);
+            // Called off when the host stops; a real upload arriving meanwhile does not stop it (WarmupStandAside).
+            _running = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         }
 
         return Task.CompletedTask;
@@ -99,12 +100,6 @@ public sealed partial class CodecWarmup(
     {
         Volatile.Write(ref _disposed, true);
         _stopping.Dispose();
-    }
-
-    private async Task RunInBackgroundAsync(CancellationToken stopping)
-    {
-        // Called off when the host stops. A real upload arriving meanwhile does not stop it (WarmupStandAside).
-        await Task.Run(() => RunAsync(stopping), CancellationToken.None);
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -154,7 +149,6 @@ public sealed partial class CodecWarmup(
                 {
                     PrimePool();
                 }
-
 
                 // The wake-up every upload rings (a Quartz trigger, then the runner's drain): with nothing queued the drain
                 // finds no candidate and ends, so this costs one query; the first real upload otherwise compiles that path.

@@ -65,7 +65,7 @@ public static class IdleMemoryTrimmer
     /// each held at a gate until all have started (at most <see cref="PoolThreadGate"/>) so that no thread takes two; the trim
     /// runs only when the app is idle. Returns how many arrays were taken.
     /// </summary>
-    public static int ReleaseSharedArrayPoolOnPoolThreads()
+    private static int ReleaseSharedArrayPoolOnPoolThreads()
     {
         var released = ReleaseSharedArrayPool();
         var others = ThreadPool.ThreadCount - (Thread.CurrentThread.IsThreadPoolThread ? 1 : 0);
