@@ -1,10 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using ImagePipeline.Core.Data;
 using ImagePipeline.Core.Images;
 using ImagePipeline.Core.Jobs;
 using ImagePipeline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImagePipeline.Tests.Data;
 
@@ -46,6 +48,46 @@ public sealed class MigrationTests : IDisposable
         Assert.All(jobs, j => Assert.NotNull(j.Payload));
 
         Assert.Single(Directory.GetFiles(Path.Combine(data, "backups"), "pipeline-*-before-*Phase2.db"));
+    }
+
+    [Fact]
+    public async Task A_database_at_the_current_schema_is_left_as_it_is_and_one_without_a_migration_gets_it()
+    {
+        await using var host = new RunnerHost(_data);
+        var initializer = host.Services.GetRequiredService<DatabaseInitializer>();
+        string[] known;
+        await using (var db = host.CreateDbContext())
+        {
+            known = [.. db.Database.GetMigrations()];
+        }
+
+        Assert.Equal(known, await initializer.MigrateAsync(CancellationToken.None)); // a new database: all of them, no backup
+        Assert.Empty(await initializer.MigrateAsync(CancellationToken.None)); // the usual start: nothing to do
+        var backups = Path.Combine(_data, "backups");
+        Assert.Empty(Directory.Exists(backups) ? Directory.GetFiles(backups) : []);
+
+        // A newer version's migration in the history (the app was rolled back) is not this build's to apply or undo.
+        await using (var db = host.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("""INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion") VALUES ('29991231000000_Future', '10.0.15')""");
+            Assert.Empty(await initializer.MigrateAsync(CancellationToken.None));
+
+            // One of this build's migrations missing from the history: EF Core's migrator takes over (backup, then the migration).
+            var last = known[^1];
+            await db.Database.ExecuteSqlRawAsync("""DELETE FROM "__EFMigrationsHistory" WHERE "MigrationId" = {0}""", last);
+            Assert.Equal([last], await db.Database.GetPendingMigrationsAsync());
+        }
+
+        try
+        {
+            await initializer.MigrateAsync(CancellationToken.None);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Re-applying the last migration over the tables it made may fail; what matters is that it was not skipped.
+        }
+
+        Assert.Single(Directory.GetFiles(backups, $"pipeline-*-before-{known[^1]}.db"));
     }
 
     [Fact]
