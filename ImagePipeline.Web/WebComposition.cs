@@ -40,6 +40,7 @@ public static class WebComposition
         services.AddScoped<ImageDownloads>();
         builder.AddPipelineScaleOut(); // PostgreSQL keys, Redis backplane and relays (README "Scaling out"); keep last
         KeyRingWarmup.Replace(services); // after every AddDataProtection()
+        services.AddHostedService<BundleExtractionJanitor>();
         return builder;
     }
 

@@ -17,6 +17,12 @@ public sealed class PublishedBinaryFixture : IAsyncLifetime
 
     public TimeSpan PublishTime { get; private set; }
 
+    /// <summary>
+    /// Where the binary unpacks itself on its first start (<c>DOTNET_BUNDLE_EXTRACT_BASE_DIR</c>, set for every process this test
+    /// run starts): beside the publish, emptied with it, instead of the user's ~/.net.
+    /// </summary>
+    public string ExtractionBase { get; private set; } = string.Empty;
+
     public async Task InitializeAsync()
     {
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(TestPaths.RepositoryRoot)))[..12];
@@ -26,6 +32,14 @@ public sealed class PublishedBinaryFixture : IAsyncLifetime
         {
             Directory.Delete(output, recursive: true);
         }
+
+        ExtractionBase = Path.Combine(root, "extracted");
+        if (Directory.Exists(ExtractionBase))
+        {
+            Directory.Delete(ExtractionBase, recursive: true);
+        }
+
+        Environment.SetEnvironmentVariable("DOTNET_BUNDLE_EXTRACT_BASE_DIR", ExtractionBase);
 
         var started = Stopwatch.StartNew();
         var project = Path.Combine(TestPaths.RepositoryRoot, "ImagePipeline.Web", "ImagePipeline.Web.csproj");

@@ -28,6 +28,12 @@ public sealed partial class SingleBinaryTests(PublishedBinaryFixture binary, ITe
             Assert.True(File.Exists(Path.Combine(folder, "data", "pipeline.db")), "the first run creates the database");
             Assert.Contains("ImagePipeline is ready: open http://127.0.0.1:", app.Output, StringComparison.Ordinal);
 
+            // It unpacked itself once (all of it, so later starts map plain files) and holds its folder's lock while it runs.
+            var unpacked = Assert.Single(Directory.GetDirectories(Path.Combine(binary.ExtractionBase, "ImagePipeline.Web")));
+            Assert.True(File.Exists(Path.Combine(unpacked, "ImagePipeline.Web.dll")), "the app's assemblies are unpacked");
+            Assert.Throws<IOException>(() => new FileStream(Path.Combine(unpacked, Web.Hosting.BundleExtractionJanitor.LockFileName),
+                FileMode.Open, FileAccess.ReadWrite, FileShare.None).Dispose());
+
             using var page = await app.Client.GetAsync("", ct);
             var html = await page.Content.ReadAsStringAsync(ct);
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);

@@ -21,8 +21,18 @@ public sealed class DurabilityTests(PublishedBinaryFixture binary, ITestOutputHe
         var ct = CancellationToken.None;
         var folder = binary.NewInstallFolder();
         var trace = Path.Combine(folder, "fsync.trace");
-        await using (var app = await RunningApp.StartAsync(folder, cancellationToken: ct))
+        // The start-up warm-up logs when it is done: strace attaches after that, when no new threads are being started
+        // (strace -p can miss a thread that one not yet attached starts while it attaches, and with it an fsync).
+        var warmupLog = new Dictionary<string, string> { ["Logging__LogLevel__ImagePipeline.Core.Processing.CodecWarmup"] = "Debug" };
+        await using (var app = await RunningApp.StartAsync(folder, warmupLog, ct))
         {
+            var waited = Stopwatch.StartNew();
+            while (!app.Output.Contains("Image codecs warmed up", StringComparison.Ordinal) && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(50, ct);
+            }
+
+            Assert.Contains("Image codecs warmed up", app.Output, StringComparison.Ordinal);
             using var strace = await AttachAsync(app.ProcessId, trace);
             var id = await PipelineApiClient.UploadNewAsync(app.Client, await File.ReadAllBytesAsync(TestPaths.Image("cramps.gif"), ct), "durable.gif", ct);
             Assert.Equal("STORED", await PipelineApiClient.WaitForStatusAsync(app.Client, id, TimeSpan.FromSeconds(60), ct, "STORED", "FAILED"));

@@ -156,11 +156,14 @@ public sealed class ColdStartBenchmark(int processes, string outputRoot)
 
         return [.. configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(entry =>
         {
+            // A folder publish (ImagePipeline.Web.dll, run with dotnet) or the single binary (the executable alone).
             var parts = entry.Split('=', 2);
-            var dll = Path.Combine(parts[1], "ImagePipeline.Web.dll");
-            return parts.Length == 2 && File.Exists(dll)
-                ? new Variant(parts[0], dll, Path.Combine(outputRoot, $"coldstart-data-{parts[0]}"))
-                : throw new FileNotFoundException($"BENCH_APPS entry is not name=folder-with-ImagePipeline.Web.dll: {entry}");
+            var app = parts.Length == 2
+                ? new[] { "ImagePipeline.Web.dll", "ImagePipeline.Web" }.Select(name => Path.Combine(parts[1], name)).FirstOrDefault(File.Exists)
+                : null;
+            return app is not null
+                ? new Variant(parts[0], app, Path.Combine(outputRoot, $"coldstart-data-{parts[0]}"))
+                : throw new FileNotFoundException($"BENCH_APPS entry is not name=folder with ImagePipeline.Web.dll or the single binary: {entry}");
         })];
     }
 
