@@ -26,6 +26,7 @@ public static class WebComposition
         services.AddOpenApi();
         services.AddSignalR().AddJsonProtocol(o => PipelineJson.Configure(o.PayloadSerializerOptions));
         services.AddHostedService<HubEventForwarder>();
+        services.AddSingleton<FirstResponse>();
         services.AddHostedService<Hosting.JsonWarmup>();
         services.AddSingleton<Core.Processing.IRehearsalFrontDoor, Hosting.UploadEndpointRehearsal>();
         services.AddHealthChecks()
@@ -46,6 +47,7 @@ public static class WebComposition
 
     public static WebApplication UseImagePipelineWeb(this WebApplication app)
     {
+        app.UseFirstResponseSignal();
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         // Pipeline:Role=Worker: the runner only, and /health on HTTP, open like the Web instances' (status only for anonymous

@@ -12,13 +12,22 @@ namespace ImagePipeline.Web.Hosting;
 /// Serializes one of each message an upload sends (its answer and the hub's status events) right after start, in the
 /// background, with the very options instances the API and the hub use: System.Text.Json builds each type's contract once
 /// per options instance, by reflection, which otherwise lands on the first upload (about 0.2 s on this 2-core machine;
-/// docs/benchmarks.md, "Cold start"). It begins once the host has started, off the start-up path to the first <c>/health</c> 200.
+/// docs/benchmarks.md, "Cold start"). It begins once the host has started and its first request has been answered
+/// (<see cref="FirstResponse"/>), off the start-up path to the first <c>/health</c> 200.
 /// </summary>
-public sealed class JsonWarmup(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> api, IOptions<JsonHubProtocolOptions> hub, TimeProvider time, IHostApplicationLifetime lifetime) : IHostedService
+public sealed class JsonWarmup(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> api, IOptions<JsonHubProtocolOptions> hub, FirstResponse firstResponse,
+    TimeProvider time, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => _ = Task.Run(Run, CancellationToken.None));
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        {
+            await firstResponse.WaitAsync(time, lifetime.ApplicationStopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                Run();
+            }
+        }, CancellationToken.None));
         return Task.CompletedTask;
     }
 

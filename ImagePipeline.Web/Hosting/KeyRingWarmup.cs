@@ -7,9 +7,11 @@ namespace ImagePipeline.Web.Hosting;
 /// ASP.NET Core's own hosted service reads it during start-up, which puts the XML stack (System.Private.Xml, ~8 MB to inflate
 /// from the compressed single binary) and the key files' parsing ahead of the first <c>/health</c> (docs/benchmarks.md,
 /// "Single-binary start: where the time goes"). Nothing is skipped: the key ring is loaded right after start (and created on a
-/// first start), or by the first request that needs it if that comes sooner.
+/// first start), or by the first request that needs it if that comes sooner. "Right after start" is once the first request has
+/// been answered (<see cref="FirstResponse"/>), so that it does not compete with it.
 /// </summary>
-public sealed partial class KeyRingWarmup(IDataProtectionProvider provider, IHostApplicationLifetime lifetime, ILogger<KeyRingWarmup> logger) : IHostedService
+public sealed partial class KeyRingWarmup(IDataProtectionProvider provider, FirstResponse firstResponse, TimeProvider time,
+    IHostApplicationLifetime lifetime, ILogger<KeyRingWarmup> logger) : IHostedService
 {
     internal const string DataProtectionHostedServiceName = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
 
@@ -26,7 +28,14 @@ public sealed partial class KeyRingWarmup(IDataProtectionProvider provider, IHos
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => _ = Task.Run(Load, CancellationToken.None));
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        {
+            await firstResponse.WaitAsync(time, lifetime.ApplicationStopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                Load();
+            }
+        }, CancellationToken.None));
         return Task.CompletedTask;
     }
 
