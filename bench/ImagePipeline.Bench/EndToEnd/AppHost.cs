@@ -108,6 +108,10 @@ public sealed class AppHost : IAsyncDisposable
         throw new DirectoryNotFoundException("ImagePipeline.sln not found above the working directory.");
     }
 
+    /// <summary>The app in a published folder: <c>ImagePipeline.Web.dll</c> (a folder publish) or the single binary; null if neither.</summary>
+    public static string? InFolder(string folder) =>
+        new[] { "ImagePipeline.Web.dll", "ImagePipeline.Web" }.Select(name => Path.Combine(folder, name)).FirstOrDefault(File.Exists);
+
     /// <summary>
     /// Starts the app (<c>dotnet app.dll</c>, or the single-file executable itself) and waits for <c>/health</c> to answer 200.
     /// <paramref name="environment"/> adds settings (e.g. the scale-out ones); <paramref name="logName"/> names its log beside the

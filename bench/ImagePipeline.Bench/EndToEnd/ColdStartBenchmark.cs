@@ -92,7 +92,7 @@ public sealed class ColdStartBenchmark(int processes, string outputRoot)
         var steadyMedian = Stats.Of(steady).Median;
         report.WriteLine($"## Cold start: the first 24 MP photos after a fresh start{(several ? $" — {variant.Name} (`{variant.AppDll}`)" : "")}");
         report.WriteLine();
-        report.WriteLine($"{processes} fresh processes of the app (`dotnet ImagePipeline.Web.dll`, defaults, existing data directory), each given {Images} × "
+        report.WriteLine($"{processes} fresh processes of the app (`{(variant.AppDll.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet ImagePipeline.Web.dll" : "the single binary")}`, defaults, existing data directory), each given {Images} × "
             + $"`{EndToEndBenchmark.PhotoFile}` one at a time {(delay > TimeSpan.Zero ? $"{delay.TotalSeconds:F0} s after" : "as soon as")} `/health` answered (start → /health: {Stats.Of(variant.Startups).Format()} ms). "
             + "Per position: upload → STORED, the image work of both jobs (decode, resize, encode of preview + thumbnail, from the app's `imagepipeline.job.processing.duration`), "
             + $"the preview's alone, the rest (upload transfer and intake, queue, fsyncs, events), and the CPU time the app used meanwhile (all its threads, from /proc: JIT included). Median (min–max) over the processes, ms. Steady state: images {Shown + 1}–{Images}. "
@@ -158,9 +158,7 @@ public sealed class ColdStartBenchmark(int processes, string outputRoot)
         {
             // A folder publish (ImagePipeline.Web.dll, run with dotnet) or the single binary (the executable alone).
             var parts = entry.Split('=', 2);
-            var app = parts.Length == 2
-                ? new[] { "ImagePipeline.Web.dll", "ImagePipeline.Web" }.Select(name => Path.Combine(parts[1], name)).FirstOrDefault(File.Exists)
-                : null;
+            var app = parts.Length == 2 ? AppHost.InFolder(parts[1]) : null;
             return app is not null
                 ? new Variant(parts[0], app, Path.Combine(outputRoot, $"coldstart-data-{parts[0]}"))
                 : throw new FileNotFoundException($"BENCH_APPS entry is not name=folder with ImagePipeline.Web.dll or the single binary: {entry}");

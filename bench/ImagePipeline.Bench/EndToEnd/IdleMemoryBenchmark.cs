@@ -35,8 +35,10 @@ public sealed class IdleMemoryBenchmark(int runs, string outputRoot)
         foreach (var (name, env) in order)
         {
             Console.Error.WriteLine($"  {name}: {EndToEndBenchmark.BatchImages} × 24 MP from {EndToEndBenchmark.BatchClients} clients, then idle...");
-            // A variant's BENCH_APP (a published app folder) runs that build instead: two builds side by side.
-            var dll = env.TryGetValue("BENCH_APP", out var folder) ? Path.Combine(folder, "ImagePipeline.Web.dll") : appDll;
+            // A variant's BENCH_APP (a published app folder, or the single binary's) runs that build instead: two builds side by side.
+            var dll = env.TryGetValue("BENCH_APP", out var folder)
+                ? AppHost.InFolder(folder) ?? throw new FileNotFoundException($"No ImagePipeline.Web.dll or single binary in {folder}")
+                : appDll;
             var appEnv = env.Where(e => e.Key != "BENCH_APP").ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
             results.Add((name, await OneRunAsync(dll, Path.Combine(outputRoot, $"idle-data-{n++}"), appEnv, photo)));
         }
