@@ -107,9 +107,10 @@ public static class PipelineServiceCollectionExtensions
             {
                 quartz.AddTrigger(trigger => trigger.ForJob(JobRunnerQuartzJob.Key).WithIdentity("job-runner-interval", "pipeline")
                     .StartNow().WithSimpleSchedule(s => s.WithInterval(runner.PollInterval).RepeatForever()));
-                // Start-up sweeps once (DatabaseStartup); the periodic sweep begins one interval later.
+                // The first sweep a minute after start, off the start-up path (OrphanSweepQuartzJob), then every interval.
+                var firstSweep = runner.OrphanSweepInterval < OrphanSweepQuartzJob.FirstRunAfter ? runner.OrphanSweepInterval : OrphanSweepQuartzJob.FirstRunAfter;
                 quartz.AddTrigger(trigger => trigger.ForJob(OrphanSweepQuartzJob.Key).WithIdentity("orphan-sweep-interval", "pipeline")
-                    .StartAt(DateTimeOffset.UtcNow + runner.OrphanSweepInterval)
+                    .StartAt(DateTimeOffset.UtcNow + firstSweep)
                     .WithSimpleSchedule(s => s.WithInterval(runner.OrphanSweepInterval).RepeatForever()));
             }
 

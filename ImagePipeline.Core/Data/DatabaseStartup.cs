@@ -4,8 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace ImagePipeline.Core.Data;
 
-/// <summary>First hosted service to start: migrates the database and sweeps what a crashed instance left (temp files, orphan assets).</summary>
-public sealed partial class DatabaseStartup(DatabaseInitializer initializer, IAssetStorage storage, OrphanFileSweeper orphans, ILogger<DatabaseStartup> logger) : IHostedService
+/// <summary>
+/// First hosted service to start: migrates the database and clears the temp files a crashed instance left. Orphan asset files
+/// are swept a minute later, off the start-up path (<see cref="OrphanSweepQuartzJob"/>).
+/// </summary>
+public sealed partial class DatabaseStartup(DatabaseInitializer initializer, IAssetStorage storage, ILogger<DatabaseStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -15,19 +18,10 @@ public sealed partial class DatabaseStartup(DatabaseInitializer initializer, IAs
         {
             LogSwept(logger, swept);
         }
-
-        var orphaned = await orphans.SweepAsync(cancellationToken);
-        if (orphaned > 0)
-        {
-            LogOrphans(logger, orphaned);
-        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} temp file(s) left by an interrupted upload or job")]
     private static partial void LogSwept(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cleared {Count} asset file(s) that belonged to no image (an interrupted upload or delete); originals are kept in lost+found")]
-    private static partial void LogOrphans(ILogger logger, int count);
 }

@@ -8,7 +8,7 @@ namespace ImagePipeline.Core.Storage;
 /// leaves, a delete interrupted after its commit, or a job that finished for an image deleted meanwhile. Derived assets are
 /// deleted (they can be made again); originals are moved into <c>lost+found/</c>, never deleted — after a power loss the row
 /// may be what was lost, not the photo. Files younger than <see cref="MinimumAge"/> are left alone, since another instance
-/// may be committing them right now. Runs at start-up and every <c>Pipeline:Runner:OrphanSweepInterval</c>.
+/// may be committing them right now. Runs a minute after start and every <c>Pipeline:Runner:OrphanSweepInterval</c> (<see cref="OrphanSweepQuartzJob"/>).
 /// </summary>
 public sealed class OrphanFileSweeper(IDbContextFactory<PipelineDbContext> contexts, IAssetStorage storage, TimeProvider time)
 {
