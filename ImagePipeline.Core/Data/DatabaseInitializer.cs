@@ -52,7 +52,7 @@ public sealed partial class DatabaseInitializer(IDbContextFactory<PipelineDbCont
     /// <summary>
     /// Whether every migration this build knows is in the history table, read with two plain queries: the usual start, with
     /// nothing to do. EF Core's own check (<c>GetPendingMigrationsAsync</c>) first builds a model of the history table through
-    /// its conventions, ~40 ms of the single binary's start-up (docs/benchmarks.md, "Single-binary start"); anything else — no
+    /// its conventions, ~40 ms of the single binary's start-up (docs/benchmarks.md, "sixth stop"); anything else — no
     /// history table, a migration missing — goes on through EF Core's migrator as before (and so does a database file not yet
     /// there: opening a connection would create it, and it would then look like a database to back up).
     /// </summary>

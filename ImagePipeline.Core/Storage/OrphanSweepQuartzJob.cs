@@ -8,7 +8,7 @@ namespace ImagePipeline.Core.Storage;
 /// The orphan sweep: first <see cref="FirstRunAfter"/> after start (what a crashed instance left), then every
 /// <c>Pipeline:Runner:OrphanSweepInterval</c> (a delete that raced a running job leaves nothing for long). Not on the start-up
 /// path: it lists every asset file, which grows with the library (~110 ms at 10,000 photos on the 2-core test machine,
-/// docs/benchmarks.md "Single-binary start"), and files younger than <see cref="OrphanFileSweeper.MinimumAge"/> are left
+/// docs/benchmarks.md "sixth stop"), and files younger than <see cref="OrphanFileSweeper.MinimumAge"/> are left
 /// alone, so running beside new uploads is safe. An idle app then hands back the memory the sweep touched
 /// (<see cref="JobRunner.TrimWhenIdle"/>).
 /// </summary>

@@ -3,7 +3,7 @@ namespace ImagePipeline.Web.Hosting;
 /// <summary>
 /// The single binary unpacks itself once per version (<c>IncludeAllContentForSelfExtract</c>) into
 /// <c>~/.net/ImagePipeline.Web/&lt;bundle id&gt;/</c> (or under <c>DOTNET_BUNDLE_EXTRACT_BASE_DIR</c>), so later starts map plain
-/// files instead of inflating every assembly from the compressed bundle (docs/benchmarks.md, "Single-binary start"). .NET never
+/// files instead of inflating every assembly from the compressed bundle (docs/benchmarks.md, "sixth stop"). .NET never
 /// removes those folders, and each version leaves ~150–200 MB. This service tidies up after the versions before: while the app
 /// runs it holds a shared lock on <see cref="LockFileName"/> in its own folder, and a minute after start it deletes the
 /// sibling folders of earlier versions that no running instance holds and that were not used within <see cref="MinimumAge"/>.

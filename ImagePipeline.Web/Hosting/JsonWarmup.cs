@@ -20,14 +20,7 @@ public sealed class JsonWarmup(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptio
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
-        {
-            await firstResponse.WaitAsync(time, lifetime.ApplicationStopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (!lifetime.ApplicationStopping.IsCancellationRequested)
-            {
-                Run();
-            }
-        }, CancellationToken.None));
+        firstResponse.RunAfterStart(Run, time, lifetime);
         return Task.CompletedTask;
     }
 

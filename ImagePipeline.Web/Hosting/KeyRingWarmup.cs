@@ -28,14 +28,7 @@ public sealed partial class KeyRingWarmup(IDataProtectionProvider provider, Firs
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
-        {
-            await firstResponse.WaitAsync(time, lifetime.ApplicationStopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (!lifetime.ApplicationStopping.IsCancellationRequested)
-            {
-                Load();
-            }
-        }, CancellationToken.None));
+        firstResponse.RunAfterStart(Load, time, lifetime);
         return Task.CompletedTask;
     }
 
