@@ -4,13 +4,14 @@ namespace ImagePipeline.Web.Hosting;
 /// The single binary unpacks itself once per version (<c>IncludeAllContentForSelfExtract</c>) into
 /// <c>~/.net/ImagePipeline.Web/&lt;bundle id&gt;/</c> (or under <c>DOTNET_BUNDLE_EXTRACT_BASE_DIR</c>), so later starts map plain
 /// files instead of inflating every assembly from the compressed bundle (docs/benchmarks.md, "sixth stop"). .NET never
-/// removes those folders, and each version leaves ~150–200 MB. This service tidies up after the versions before: while the app
-/// runs it holds a shared lock on <see cref="LockFileName"/> in its own folder, and a minute after start it deletes the
-/// sibling folders of earlier versions that no running instance holds and that were not used within <see cref="MinimumAge"/>.
+/// removes those folders, and each version leaves ~150–200 MB. This service tidies up after the versions before: every run of
+/// the binary holds a shared lock on <see cref="LockFileName"/> in its own folder (<see cref="HoldCurrentFolder"/>), and a
+/// minute after the app's start this service deletes the sibling folders of earlier versions that no running instance holds
+/// and that were not used within <see cref="MinimumAge"/>.
 /// Started some other way (<c>dotnet</c>, a folder publish, a single file that unpacks only its native libraries) it does nothing.
 /// </summary>
 public sealed partial class BundleExtractionJanitor(TimeProvider time, IHostApplicationLifetime lifetime, ILogger<BundleExtractionJanitor> logger)
-    : IHostedService, IDisposable
+    : IHostedService
 {
     /// <summary>Held open (shared) by every instance running from a folder; the sweep takes it exclusively before deleting.</summary>
     public const string LockFileName = ".imagepipeline-running";
@@ -20,8 +21,6 @@ public sealed partial class BundleExtractionJanitor(TimeProvider time, IHostAppl
 
     /// <summary>How long after start the sweep runs: off the start-up path and the first uploads.</summary>
     public static readonly TimeSpan SweepDelay = TimeSpan.FromMinutes(1);
-
-    private FileStream? _lock;
 
     /// <summary>
     /// This process's own extraction folder: the app's assemblies were loaded from a folder other than the executable's
@@ -47,14 +46,18 @@ public sealed partial class BundleExtractionJanitor(TimeProvider time, IHostAppl
             return Task.CompletedTask;
         }
 
-        _lock = TryHold(current, time);
         lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => SweepLaterAsync(current), CancellationToken.None));
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void Dispose() => _lock?.Dispose();
+    /// <summary>
+    /// Held by every run of the binary (the app and the operator commands alike, <see cref="PipelineHost"/>) for as long as it
+    /// runs, so that no other version's sweep deletes the folder it loads from; null when not running from an unpacked folder.
+    /// </summary>
+    public static FileStream? HoldCurrentFolder(TimeProvider time) =>
+        CurrentExtractionDirectory() is { } current ? TryHold(current, time) : null;
 
     /// <summary>Opens (creating) the folder's lock file shared and marks it used now; null if the folder is read-only.</summary>
     internal static FileStream? TryHold(string folder, TimeProvider time)

@@ -31,6 +31,7 @@ public static class PipelineHost
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         StartupTimeline.Mark("Main");
+        using var unpacked = BundleExtractionJanitor.HoldCurrentFolder(TimeProvider.System); // no other version's sweep deletes it now
         var command = CommandLineParser.Parse(args);
         if (command.Error is not null)
         {
