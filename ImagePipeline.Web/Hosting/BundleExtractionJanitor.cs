@@ -62,11 +62,32 @@ public sealed partial class BundleExtractionJanitor(TimeProvider time, IHostAppl
     /// <summary>Opens (creating) the folder's lock file shared and marks it used now; null if the folder is read-only.</summary>
     internal static FileStream? TryHold(string folder, TimeProvider time)
     {
+        if (TryOpenLock(folder, FileShare.ReadWrite) is not { } stream)
+        {
+            return null;
+        }
+
         try
         {
-            var stream = new FileStream(Path.Combine(folder, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
             File.SetLastWriteTimeUtc(stream.SafeFileHandle, time.GetUtcNow().UtcDateTime);
             return stream;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stream.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The folder's lock file, opened (created if missing) with <paramref name="share"/>: shared by every running instance,
+    /// exclusive for a sweep. Null when it cannot be had: another process holds it the other way, or the folder is read-only.
+    /// </summary>
+    private static FileStream? TryOpenLock(string folder, FileShare share)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(folder, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, share);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -101,8 +122,9 @@ public sealed partial class BundleExtractionJanitor(TimeProvider time, IHostAppl
     /// </summary>
     internal static IReadOnlyList<(string Folder, long Bytes)> Sweep(string current, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(current));
-        var assembly = Path.GetFileName(typeof(BundleExtractionJanitor).Assembly.GetName().Name + ".dll");
+        var own = Path.TrimEndingDirectorySeparator(current);
+        var parent = Path.GetDirectoryName(own);
+        var assembly = typeof(BundleExtractionJanitor).Assembly.GetName().Name + ".dll";
         var removed = new List<(string, long)>();
         if (parent is null)
         {
@@ -112,33 +134,22 @@ public sealed partial class BundleExtractionJanitor(TimeProvider time, IHostAppl
         foreach (var folder in Directory.EnumerateDirectories(parent))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (string.Equals(folder, Path.TrimEndingDirectorySeparator(current), StringComparison.Ordinal)
+            if (string.Equals(folder, own, StringComparison.Ordinal)
                 || !File.Exists(Path.Combine(folder, assembly))
                 || now - LastUsed(folder) < MinimumAge)
             {
                 continue;
             }
 
-            FileStream? exclusive = null;
-            try
-            {
-                exclusive = new FileStream(Path.Combine(folder, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException)
+            using var exclusive = TryOpenLock(folder, FileShare.None);
+            if (exclusive is null)
             {
                 continue; // a running instance holds it
             }
-            catch (UnauthorizedAccessException)
-            {
-                continue;
-            }
 
-            using (exclusive)
-            {
-                var bytes = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
-                Directory.Delete(folder, recursive: true);
-                removed.Add((folder, bytes));
-            }
+            var bytes = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+            Directory.Delete(folder, recursive: true);
+            removed.Add((folder, bytes));
         }
 
         return removed;

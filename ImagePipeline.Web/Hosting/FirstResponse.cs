@@ -46,13 +46,13 @@ public static class FirstResponseExtensions
     public static IApplicationBuilder UseFirstResponseSignal(this IApplicationBuilder app)
     {
         var signal = app.ApplicationServices.GetRequiredService<FirstResponse>();
-        return app.Use(async (context, next) =>
+        // Once answered, every later request passes straight through (no state machine of its own).
+        return app.Use((context, next) => signal.IsAnswered ? next(context) : AnswerAfterAsync(context, next));
+
+        async Task AnswerAfterAsync(HttpContext context, RequestDelegate next)
         {
             await next(context);
-            if (!signal.IsAnswered)
-            {
-                signal.Answered();
-            }
-        });
+            signal.Answered();
+        }
     }
 }
