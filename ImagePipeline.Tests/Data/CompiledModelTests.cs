@@ -5,6 +5,7 @@ using ImagePipeline.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,12 +59,32 @@ public sealed class CompiledModelTests
         Assert.Equal("timestamp with time zone", db.Model.FindEntityType(typeof(Core.Jobs.Job))!.FindProperty(nameof(Core.Jobs.Job.RunAfter))!.GetColumnType());
     }
 
+    /// <summary>
+    /// What a value converter does to sample values (the compiled model has each converter's expressions generated inline, so
+    /// its class is not the configured one): a local time read back as UTC, an enum as its upper-case name and back.
+    /// </summary>
+    private static string Conversion(ValueConverter? converter)
+    {
+        if (converter is null)
+        {
+            return "none";
+        }
+
+        var model = Nullable.GetUnderlyingType(converter.ModelClrType) ?? converter.ModelClrType;
+        object sample = model.IsEnum ? Enum.GetValues(model).GetValue(1)! : model == typeof(DateTime) ? new DateTime(2024, 7, 1, 12, 0, 0, DateTimeKind.Local) : "?";
+        var stored = converter.ConvertToProvider(sample);
+        var read = converter.ConvertFromProvider(stored is string text ? text.ToLowerInvariant() : stored);
+        return $"{model.Name}->{converter.ProviderClrType.Name} {Show(sample)} => {Show(stored)} => {Show(read)}";
+
+        static string Show(object? value) => value is DateTime time ? $"{time:O}/{time.Kind}" : $"{value}";
+    }
+
     /// <summary>What the app relies on, property by property: columns, types, converters, keys, indexes, relationships.</summary>
     private static List<string> Describe(IModel model) => model.GetEntityTypes().OrderBy(e => e.Name).SelectMany(e =>
         new[] { $"{e.Name} -> {e.GetTableName()}" }
             .Concat(e.GetProperties().Select(p =>
                 $"  {p.Name}: {p.ClrType.Name} {p.GetColumnName()} {p.GetColumnType()} null={p.IsNullable} max={p.GetMaxLength()} "
-                + $"conv={p.GetTypeMapping().Converter?.GetType().Name} gen={p.ValueGenerated} token={p.IsConcurrencyToken} "
+                + $"conv={Conversion(p.GetTypeMapping().Converter)} gen={p.ValueGenerated} token={p.IsConcurrencyToken} "
                 + $"sentinel={p.Sentinel} provider={p.GetTypeMapping().Converter?.ProviderClrType.Name}"))
             .Concat(e.GetTableMappings().SelectMany(t => t.ColumnMappings).Select(c =>
                 $"  column {c.Column.Table.Name}.{c.Column.Name} {c.Column.StoreType} null={c.Column.IsNullable} default={c.Column.DefaultValue} sql={c.Column.DefaultValueSql}"))

@@ -5,8 +5,15 @@ using System.Reflection;
 using ImagePipeline.Core.Albums;
 using ImagePipeline.Core.Images;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Internal;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Json.Internal;
+using Microsoft.EntityFrameworkCore.Storage.Json;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #pragma warning disable 219, 612, 618
 #nullable disable
@@ -35,6 +42,34 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(AlbumImage).GetField("<AlbumId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+            albumId.SetGetter(
+                Guid (AlbumImage instance) => AlbumImageUnsafeAccessors.AlbumId(instance),
+                bool (AlbumImage instance) => AlbumImageUnsafeAccessors.AlbumId(instance) == new Guid("00000000-0000-0000-0000-000000000000"));
+            albumId.SetSetter(
+                AlbumImage (AlbumImage instance, Guid value) =>
+                {
+                    AlbumImageUnsafeAccessors.AlbumId(instance) = value;
+                    return instance;
+                });
+            albumId.SetMaterializationSetter(
+                AlbumImage (AlbumImage instance, Guid value) =>
+                {
+                    AlbumImageUnsafeAccessors.AlbumId(instance) = value;
+                    return instance;
+                });
+            albumId.SetAccessors(
+                Guid (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(0) ? entry.ReadStoreGeneratedValue<Guid>(0) : (entry.FlaggedAsTemporary(0) && AlbumImageUnsafeAccessors.AlbumId(((AlbumImage)(entry.Entity))) == new Guid("00000000-0000-0000-0000-000000000000") ? entry.ReadTemporaryValue<Guid>(0) : AlbumImageUnsafeAccessors.AlbumId(((AlbumImage)(entry.Entity))))),
+                Guid (IInternalEntry entry) => AlbumImageUnsafeAccessors.AlbumId(((AlbumImage)(entry.Entity))),
+                Guid (IInternalEntry entry) => entry.ReadOriginalValue<Guid>(albumId, 0),
+                Guid (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<Guid>(albumId, 0));
+            albumId.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: 0,
+                shadowIndex: -1,
+                relationshipIndex: 0,
+                storeGenerationIndex: 0);
+            albumId.TypeMapping = SqliteGuidTypeMapping.Default;
+            albumId.SetCurrentValueComparer(new EntryCurrentValueComparer<Guid>(albumId));
 
             var imageId = runtimeEntityType.AddProperty(
                 "ImageId",
@@ -43,6 +78,34 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(AlbumImage).GetField("<ImageId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+            imageId.SetGetter(
+                Guid (AlbumImage instance) => AlbumImageUnsafeAccessors.ImageId(instance),
+                bool (AlbumImage instance) => AlbumImageUnsafeAccessors.ImageId(instance) == new Guid("00000000-0000-0000-0000-000000000000"));
+            imageId.SetSetter(
+                AlbumImage (AlbumImage instance, Guid value) =>
+                {
+                    AlbumImageUnsafeAccessors.ImageId(instance) = value;
+                    return instance;
+                });
+            imageId.SetMaterializationSetter(
+                AlbumImage (AlbumImage instance, Guid value) =>
+                {
+                    AlbumImageUnsafeAccessors.ImageId(instance) = value;
+                    return instance;
+                });
+            imageId.SetAccessors(
+                Guid (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(1) ? entry.ReadStoreGeneratedValue<Guid>(1) : (entry.FlaggedAsTemporary(1) && AlbumImageUnsafeAccessors.ImageId(((AlbumImage)(entry.Entity))) == new Guid("00000000-0000-0000-0000-000000000000") ? entry.ReadTemporaryValue<Guid>(1) : AlbumImageUnsafeAccessors.ImageId(((AlbumImage)(entry.Entity))))),
+                Guid (IInternalEntry entry) => AlbumImageUnsafeAccessors.ImageId(((AlbumImage)(entry.Entity))),
+                Guid (IInternalEntry entry) => entry.ReadOriginalValue<Guid>(imageId, 1),
+                Guid (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<Guid>(imageId, 1));
+            imageId.SetPropertyIndexes(
+                index: 1,
+                originalValueIndex: 1,
+                shadowIndex: -1,
+                relationshipIndex: 1,
+                storeGenerationIndex: 1);
+            imageId.TypeMapping = SqliteGuidTypeMapping.Default;
+            imageId.SetCurrentValueComparer(new EntryCurrentValueComparer<Guid>(imageId));
 
             var addedAt = runtimeEntityType.AddProperty(
                 "AddedAt",
@@ -50,6 +113,53 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(AlbumImage).GetProperty("AddedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(AlbumImage).GetField("<AddedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new UtcDateTimeConverter());
+            addedAt.SetGetter(
+                DateTime (AlbumImage instance) => AlbumImageUnsafeAccessors.AddedAt(instance),
+                bool (AlbumImage instance) => AlbumImageUnsafeAccessors.AddedAt(instance) == default(DateTime));
+            addedAt.SetSetter(
+                AlbumImage (AlbumImage instance, DateTime value) =>
+                {
+                    AlbumImageUnsafeAccessors.AddedAt(instance) = value;
+                    return instance;
+                });
+            addedAt.SetMaterializationSetter(
+                AlbumImage (AlbumImage instance, DateTime value) =>
+                {
+                    AlbumImageUnsafeAccessors.AddedAt(instance) = value;
+                    return instance;
+                });
+            addedAt.SetAccessors(
+                DateTime (IInternalEntry entry) => AlbumImageUnsafeAccessors.AddedAt(((AlbumImage)(entry.Entity))),
+                DateTime (IInternalEntry entry) => AlbumImageUnsafeAccessors.AddedAt(((AlbumImage)(entry.Entity))),
+                DateTime (IInternalEntry entry) => entry.ReadOriginalValue<DateTime>(addedAt, 2),
+                DateTime (IInternalEntry entry) => entry.GetCurrentValue<DateTime>(addedAt));
+            addedAt.SetPropertyIndexes(
+                index: 2,
+                originalValueIndex: 2,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            addedAt.TypeMapping = SqliteDateTimeTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                keyComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                providerValueComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                converter: new ValueConverter<DateTime, DateTime>(
+                    DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                    DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTime, DateTime>(
+                    SqliteJsonDateTimeReaderWriter.Instance,
+                    new ValueConverter<DateTime, DateTime>(
+                        DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                        DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc))));
             addedAt.SetSentinelFromProviderValue(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
 
             var key = runtimeEntityType.AddKey(
@@ -77,6 +187,38 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(Album).GetProperty("Images", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Album).GetField("<Images>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
 
+            images.SetGetter(
+                List<AlbumImage> (Album instance) => AlbumUnsafeAccessors.Images(instance),
+                bool (Album instance) => AlbumUnsafeAccessors.Images(instance) == null);
+            images.SetSetter(
+                Album (Album instance, List<AlbumImage> value) =>
+                {
+                    AlbumUnsafeAccessors.Images(instance) = value;
+                    return instance;
+                });
+            images.SetMaterializationSetter(
+                Album (Album instance, List<AlbumImage> value) =>
+                {
+                    AlbumUnsafeAccessors.Images(instance) = value;
+                    return instance;
+                });
+            images.SetAccessors(
+                List<AlbumImage> (IInternalEntry entry) => AlbumUnsafeAccessors.Images(((Album)(entry.Entity))),
+                List<AlbumImage> (IInternalEntry entry) => AlbumUnsafeAccessors.Images(((Album)(entry.Entity))),
+                null,
+                List<AlbumImage> (IInternalEntry entry) => entry.GetCurrentValue<List<AlbumImage>>(images));
+            images.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: -1,
+                shadowIndex: -1,
+                relationshipIndex: 2,
+                storeGenerationIndex: -1);
+            images.SetCollectionAccessor<Album, List<AlbumImage>, AlbumImage>(
+                List<AlbumImage> (Album entity) => AlbumUnsafeAccessors.Images(entity),
+                (Album entity, List<AlbumImage> collection) => AlbumUnsafeAccessors.Images(entity) = ((List<AlbumImage>)collection),
+                (Album entity, List<AlbumImage> collection) => AlbumUnsafeAccessors.Images(entity) = ((List<AlbumImage>)collection),
+                List<AlbumImage> (Album entity, Action<Album, List<AlbumImage>> setter) => ClrCollectionAccessorFactory.CreateAndSet<Album, List<AlbumImage>, List<AlbumImage>>(entity, setter),
+                List<AlbumImage> () => new List<AlbumImage>());
             return runtimeForeignKey;
         }
 
@@ -95,11 +237,73 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(AlbumImage).GetProperty("Image", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(AlbumImage).GetField("<Image>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
 
+            image.SetGetter(
+                Image (AlbumImage instance) => AlbumImageUnsafeAccessors.Image(instance),
+                bool (AlbumImage instance) => AlbumImageUnsafeAccessors.Image(instance) == null);
+            image.SetSetter(
+                AlbumImage (AlbumImage instance, Image value) =>
+                {
+                    AlbumImageUnsafeAccessors.Image(instance) = value;
+                    return instance;
+                });
+            image.SetMaterializationSetter(
+                AlbumImage (AlbumImage instance, Image value) =>
+                {
+                    AlbumImageUnsafeAccessors.Image(instance) = value;
+                    return instance;
+                });
+            image.SetAccessors(
+                Image (IInternalEntry entry) => AlbumImageUnsafeAccessors.Image(((AlbumImage)(entry.Entity))),
+                Image (IInternalEntry entry) => AlbumImageUnsafeAccessors.Image(((AlbumImage)(entry.Entity))),
+                null,
+                Image (IInternalEntry entry) => entry.GetCurrentValue<Image>(image));
+            image.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: -1,
+                shadowIndex: -1,
+                relationshipIndex: 2,
+                storeGenerationIndex: -1);
             return runtimeForeignKey;
         }
 
         public static void CreateAnnotations(RuntimeEntityType runtimeEntityType)
         {
+            var albumId = runtimeEntityType.FindProperty("AlbumId");
+            var imageId = runtimeEntityType.FindProperty("ImageId");
+            var addedAt = runtimeEntityType.FindProperty("AddedAt");
+            var key = runtimeEntityType.FindKey(new[] { albumId, imageId });
+            key.SetPrincipalKeyValueFactory(KeyValueFactoryFactory.CreateCompositeFactory(key));
+            key.SetIdentityMapFactory(IdentityMapFactoryFactory.CreateFactory<IReadOnlyList<object>>(key));
+            var image = runtimeEntityType.FindNavigation("Image");
+            runtimeEntityType.SetOriginalValuesFactory(
+                ISnapshot (IInternalEntry source) =>
+                {
+                    var structuralType = ((AlbumImage)(source.Entity));
+                    return ((ISnapshot)(new Snapshot<Guid, Guid, DateTime>(((ValueComparer<Guid>)(((IProperty)albumId).GetValueComparer())).Snapshot(source.GetCurrentValue<Guid>(albumId)), ((ValueComparer<Guid>)(((IProperty)imageId).GetValueComparer())).Snapshot(source.GetCurrentValue<Guid>(imageId)), ((ValueComparer<DateTime>)(((IProperty)addedAt).GetValueComparer())).Snapshot(source.GetCurrentValue<DateTime>(addedAt)))));
+                });
+            runtimeEntityType.SetStoreGeneratedValuesFactory(
+                ISnapshot () => ((ISnapshot)(new Snapshot<Guid, Guid>(((ValueComparer<Guid>)(((IProperty)albumId).GetValueComparer())).Snapshot(default(Guid)), ((ValueComparer<Guid>)(((IProperty)imageId).GetValueComparer())).Snapshot(default(Guid))))));
+            runtimeEntityType.SetTemporaryValuesFactory(
+                ISnapshot (IInternalEntry source) => ((ISnapshot)(new Snapshot<Guid, Guid>(default(Guid), default(Guid)))));
+            runtimeEntityType.SetShadowValuesFactory(
+                ISnapshot (IDictionary<string, object> source) => Snapshot.Empty);
+            runtimeEntityType.SetEmptyShadowValuesFactory(
+                ISnapshot () => Snapshot.Empty);
+            runtimeEntityType.SetRelationshipSnapshotFactory(
+                ISnapshot (IInternalEntry source) =>
+                {
+                    var structuralType = ((AlbumImage)(source.Entity));
+                    return ((ISnapshot)(new Snapshot<Guid, Guid, object>(((ValueComparer<Guid>)(((IProperty)albumId).GetKeyValueComparer())).Snapshot(source.GetCurrentValue<Guid>(albumId)), ((ValueComparer<Guid>)(((IProperty)imageId).GetKeyValueComparer())).Snapshot(source.GetCurrentValue<Guid>(imageId)), source.GetCurrentValue<Image>(image))));
+                });
+            runtimeEntityType.SetCounts(new PropertyCounts(
+                propertyCount: 3,
+                navigationCount: 1,
+                complexPropertyCount: 0,
+                complexCollectionCount: 0,
+                originalValueCount: 3,
+                shadowCount: 0,
+                relationshipCount: 3,
+                storeGeneratedCount: 2));
             runtimeEntityType.AddAnnotation("Relational:FunctionName", null);
             runtimeEntityType.AddAnnotation("Relational:Schema", null);
             runtimeEntityType.AddAnnotation("Relational:SqlQuery", null);

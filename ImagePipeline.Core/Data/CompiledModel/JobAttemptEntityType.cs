@@ -4,8 +4,16 @@ using System.Collections.Generic;
 using System.Reflection;
 using ImagePipeline.Core.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Internal;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Json.Internal;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.Json;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #pragma warning disable 219, 612, 618
 #nullable disable
@@ -34,6 +42,48 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0L);
+            id.SetGetter(
+                long (JobAttempt instance) => JobAttemptUnsafeAccessors.Id(instance),
+                bool (JobAttempt instance) => JobAttemptUnsafeAccessors.Id(instance) == 0L);
+            id.SetSetter(
+                JobAttempt (JobAttempt instance, long value) =>
+                {
+                    JobAttemptUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetMaterializationSetter(
+                JobAttempt (JobAttempt instance, long value) =>
+                {
+                    JobAttemptUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetAccessors(
+                long (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(0) ? entry.ReadStoreGeneratedValue<long>(0) : (entry.FlaggedAsTemporary(0) && JobAttemptUnsafeAccessors.Id(((JobAttempt)(entry.Entity))) == 0L ? entry.ReadTemporaryValue<long>(0) : JobAttemptUnsafeAccessors.Id(((JobAttempt)(entry.Entity))))),
+                long (IInternalEntry entry) => JobAttemptUnsafeAccessors.Id(((JobAttempt)(entry.Entity))),
+                long (IInternalEntry entry) => entry.ReadOriginalValue<long>(id, 0),
+                long (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<long>(id, 0));
+            id.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: 0,
+                shadowIndex: -1,
+                relationshipIndex: 0,
+                storeGenerationIndex: 0);
+            id.TypeMapping = LongTypeMapping.Default.Clone(
+                comparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                keyComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                providerValueComparer: new ValueComparer<long>(
+                    bool (long v1, long v2) => v1 == v2,
+                    int (long v) => ((object)v).GetHashCode(),
+                    long (long v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
+            id.SetCurrentValueComparer(new EntryCurrentValueComparer<long>(id));
 
             var endedAt = runtimeEntityType.AddProperty(
                 "EndedAt",
@@ -42,6 +92,55 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(JobAttempt).GetField("<EndedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 valueConverter: new UtcDateTimeConverter());
+            endedAt.SetGetter(
+                DateTime? (JobAttempt instance) => JobAttemptUnsafeAccessors.EndedAt(instance),
+                bool (JobAttempt instance) => !(JobAttemptUnsafeAccessors.EndedAt(instance).HasValue));
+            endedAt.SetSetter(
+                JobAttempt (JobAttempt instance, DateTime? value) =>
+                {
+                    JobAttemptUnsafeAccessors.EndedAt(instance) = value;
+                    return instance;
+                });
+            endedAt.SetMaterializationSetter(
+                JobAttempt (JobAttempt instance, DateTime? value) =>
+                {
+                    JobAttemptUnsafeAccessors.EndedAt(instance) = value;
+                    return instance;
+                });
+            endedAt.SetAccessors(
+                DateTime? (IInternalEntry entry) => JobAttemptUnsafeAccessors.EndedAt(((JobAttempt)(entry.Entity))),
+                DateTime? (IInternalEntry entry) => JobAttemptUnsafeAccessors.EndedAt(((JobAttempt)(entry.Entity))),
+                DateTime? (IInternalEntry entry) => entry.ReadOriginalValue<DateTime?>(endedAt, 1),
+                DateTime? (IInternalEntry entry) => entry.GetCurrentValue<DateTime?>(endedAt));
+            endedAt.SetPropertyIndexes(
+                index: 1,
+                originalValueIndex: 1,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            endedAt.TypeMapping = SqliteDateTimeTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                keyComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                providerValueComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                converter: new ValueConverter<DateTime, DateTime>(
+                    DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                    DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTime, DateTime>(
+                    SqliteJsonDateTimeReaderWriter.Instance,
+                    new ValueConverter<DateTime, DateTime>(
+                        DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                        DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc))));
+            endedAt.SetComparer(new NullableValueComparer<DateTime>(endedAt.TypeMapping.Comparer));
+            endedAt.SetKeyComparer(new NullableValueComparer<DateTime>(endedAt.TypeMapping.KeyComparer));
 
             var error = runtimeEntityType.AddProperty(
                 "Error",
@@ -49,6 +148,33 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(JobAttempt).GetProperty("Error", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(JobAttempt).GetField("<Error>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            error.SetGetter(
+                string (JobAttempt instance) => JobAttemptUnsafeAccessors.Error(instance),
+                bool (JobAttempt instance) => JobAttemptUnsafeAccessors.Error(instance) == null);
+            error.SetSetter(
+                JobAttempt (JobAttempt instance, string value) =>
+                {
+                    JobAttemptUnsafeAccessors.Error(instance) = value;
+                    return instance;
+                });
+            error.SetMaterializationSetter(
+                JobAttempt (JobAttempt instance, string value) =>
+                {
+                    JobAttemptUnsafeAccessors.Error(instance) = value;
+                    return instance;
+                });
+            error.SetAccessors(
+                string (IInternalEntry entry) => JobAttemptUnsafeAccessors.Error(((JobAttempt)(entry.Entity))),
+                string (IInternalEntry entry) => JobAttemptUnsafeAccessors.Error(((JobAttempt)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(error, 2),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(error));
+            error.SetPropertyIndexes(
+                index: 2,
+                originalValueIndex: 2,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            error.TypeMapping = SqliteStringTypeMapping.Default;
 
             var jobId = runtimeEntityType.AddProperty(
                 "JobId",
@@ -56,6 +182,34 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(JobAttempt).GetProperty("JobId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(JobAttempt).GetField("<JobId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+            jobId.SetGetter(
+                Guid (JobAttempt instance) => JobAttemptUnsafeAccessors.JobId(instance),
+                bool (JobAttempt instance) => JobAttemptUnsafeAccessors.JobId(instance) == new Guid("00000000-0000-0000-0000-000000000000"));
+            jobId.SetSetter(
+                JobAttempt (JobAttempt instance, Guid value) =>
+                {
+                    JobAttemptUnsafeAccessors.JobId(instance) = value;
+                    return instance;
+                });
+            jobId.SetMaterializationSetter(
+                JobAttempt (JobAttempt instance, Guid value) =>
+                {
+                    JobAttemptUnsafeAccessors.JobId(instance) = value;
+                    return instance;
+                });
+            jobId.SetAccessors(
+                Guid (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(3) ? entry.ReadStoreGeneratedValue<Guid>(1) : (entry.FlaggedAsTemporary(3) && JobAttemptUnsafeAccessors.JobId(((JobAttempt)(entry.Entity))) == new Guid("00000000-0000-0000-0000-000000000000") ? entry.ReadTemporaryValue<Guid>(1) : JobAttemptUnsafeAccessors.JobId(((JobAttempt)(entry.Entity))))),
+                Guid (IInternalEntry entry) => JobAttemptUnsafeAccessors.JobId(((JobAttempt)(entry.Entity))),
+                Guid (IInternalEntry entry) => entry.ReadOriginalValue<Guid>(jobId, 3),
+                Guid (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<Guid>(jobId, 1));
+            jobId.SetPropertyIndexes(
+                index: 3,
+                originalValueIndex: 3,
+                shadowIndex: -1,
+                relationshipIndex: 1,
+                storeGenerationIndex: 1);
+            jobId.TypeMapping = SqliteGuidTypeMapping.Default;
+            jobId.SetCurrentValueComparer(new EntryCurrentValueComparer<Guid>(jobId));
 
             var number = runtimeEntityType.AddProperty(
                 "Number",
@@ -63,6 +217,47 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(JobAttempt).GetProperty("Number", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(JobAttempt).GetField("<Number>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0);
+            number.SetGetter(
+                int (JobAttempt instance) => JobAttemptUnsafeAccessors.Number(instance),
+                bool (JobAttempt instance) => JobAttemptUnsafeAccessors.Number(instance) == 0);
+            number.SetSetter(
+                JobAttempt (JobAttempt instance, int value) =>
+                {
+                    JobAttemptUnsafeAccessors.Number(instance) = value;
+                    return instance;
+                });
+            number.SetMaterializationSetter(
+                JobAttempt (JobAttempt instance, int value) =>
+                {
+                    JobAttemptUnsafeAccessors.Number(instance) = value;
+                    return instance;
+                });
+            number.SetAccessors(
+                int (IInternalEntry entry) => JobAttemptUnsafeAccessors.Number(((JobAttempt)(entry.Entity))),
+                int (IInternalEntry entry) => JobAttemptUnsafeAccessors.Number(((JobAttempt)(entry.Entity))),
+                int (IInternalEntry entry) => entry.ReadOriginalValue<int>(number, 4),
+                int (IInternalEntry entry) => entry.GetCurrentValue<int>(number));
+            number.SetPropertyIndexes(
+                index: 4,
+                originalValueIndex: 4,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            number.TypeMapping = IntTypeMapping.Default.Clone(
+                comparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                keyComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                providerValueComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
 
             var outcome = runtimeEntityType.AddProperty(
                 "Outcome",
@@ -71,6 +266,33 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(JobAttempt).GetField("<Outcome>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 16);
+            outcome.SetGetter(
+                string (JobAttempt instance) => JobAttemptUnsafeAccessors.Outcome(instance),
+                bool (JobAttempt instance) => JobAttemptUnsafeAccessors.Outcome(instance) == null);
+            outcome.SetSetter(
+                JobAttempt (JobAttempt instance, string value) =>
+                {
+                    JobAttemptUnsafeAccessors.Outcome(instance) = value;
+                    return instance;
+                });
+            outcome.SetMaterializationSetter(
+                JobAttempt (JobAttempt instance, string value) =>
+                {
+                    JobAttemptUnsafeAccessors.Outcome(instance) = value;
+                    return instance;
+                });
+            outcome.SetAccessors(
+                string (IInternalEntry entry) => JobAttemptUnsafeAccessors.Outcome(((JobAttempt)(entry.Entity))),
+                string (IInternalEntry entry) => JobAttemptUnsafeAccessors.Outcome(((JobAttempt)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(outcome, 5),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(outcome));
+            outcome.SetPropertyIndexes(
+                index: 5,
+                originalValueIndex: 5,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            outcome.TypeMapping = SqliteStringTypeMapping.Default;
 
             var runnerId = runtimeEntityType.AddProperty(
                 "RunnerId",
@@ -78,6 +300,33 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(JobAttempt).GetProperty("RunnerId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(JobAttempt).GetField("<RunnerId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 256);
+            runnerId.SetGetter(
+                string (JobAttempt instance) => JobAttemptUnsafeAccessors.RunnerId(instance),
+                bool (JobAttempt instance) => JobAttemptUnsafeAccessors.RunnerId(instance) == null);
+            runnerId.SetSetter(
+                JobAttempt (JobAttempt instance, string value) =>
+                {
+                    JobAttemptUnsafeAccessors.RunnerId(instance) = value;
+                    return instance;
+                });
+            runnerId.SetMaterializationSetter(
+                JobAttempt (JobAttempt instance, string value) =>
+                {
+                    JobAttemptUnsafeAccessors.RunnerId(instance) = value;
+                    return instance;
+                });
+            runnerId.SetAccessors(
+                string (IInternalEntry entry) => JobAttemptUnsafeAccessors.RunnerId(((JobAttempt)(entry.Entity))),
+                string (IInternalEntry entry) => JobAttemptUnsafeAccessors.RunnerId(((JobAttempt)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(runnerId, 6),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(runnerId));
+            runnerId.SetPropertyIndexes(
+                index: 6,
+                originalValueIndex: 6,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            runnerId.TypeMapping = SqliteStringTypeMapping.Default;
 
             var startedAt = runtimeEntityType.AddProperty(
                 "StartedAt",
@@ -85,6 +334,53 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(JobAttempt).GetProperty("StartedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(JobAttempt).GetField("<StartedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new UtcDateTimeConverter());
+            startedAt.SetGetter(
+                DateTime (JobAttempt instance) => JobAttemptUnsafeAccessors.StartedAt(instance),
+                bool (JobAttempt instance) => JobAttemptUnsafeAccessors.StartedAt(instance) == default(DateTime));
+            startedAt.SetSetter(
+                JobAttempt (JobAttempt instance, DateTime value) =>
+                {
+                    JobAttemptUnsafeAccessors.StartedAt(instance) = value;
+                    return instance;
+                });
+            startedAt.SetMaterializationSetter(
+                JobAttempt (JobAttempt instance, DateTime value) =>
+                {
+                    JobAttemptUnsafeAccessors.StartedAt(instance) = value;
+                    return instance;
+                });
+            startedAt.SetAccessors(
+                DateTime (IInternalEntry entry) => JobAttemptUnsafeAccessors.StartedAt(((JobAttempt)(entry.Entity))),
+                DateTime (IInternalEntry entry) => JobAttemptUnsafeAccessors.StartedAt(((JobAttempt)(entry.Entity))),
+                DateTime (IInternalEntry entry) => entry.ReadOriginalValue<DateTime>(startedAt, 7),
+                DateTime (IInternalEntry entry) => entry.GetCurrentValue<DateTime>(startedAt));
+            startedAt.SetPropertyIndexes(
+                index: 7,
+                originalValueIndex: 7,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            startedAt.TypeMapping = SqliteDateTimeTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                keyComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                providerValueComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                converter: new ValueConverter<DateTime, DateTime>(
+                    DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                    DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTime, DateTime>(
+                    SqliteJsonDateTimeReaderWriter.Instance,
+                    new ValueConverter<DateTime, DateTime>(
+                        DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                        DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc))));
             startedAt.SetSentinelFromProviderValue(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
 
             var key = runtimeEntityType.AddKey(
@@ -112,11 +408,83 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(Job).GetProperty("AttemptLog", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Job).GetField("<AttemptLog>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
 
+            attemptLog.SetGetter(
+                List<JobAttempt> (Job instance) => JobUnsafeAccessors.AttemptLog(instance),
+                bool (Job instance) => JobUnsafeAccessors.AttemptLog(instance) == null);
+            attemptLog.SetSetter(
+                Job (Job instance, List<JobAttempt> value) =>
+                {
+                    JobUnsafeAccessors.AttemptLog(instance) = value;
+                    return instance;
+                });
+            attemptLog.SetMaterializationSetter(
+                Job (Job instance, List<JobAttempt> value) =>
+                {
+                    JobUnsafeAccessors.AttemptLog(instance) = value;
+                    return instance;
+                });
+            attemptLog.SetAccessors(
+                List<JobAttempt> (IInternalEntry entry) => JobUnsafeAccessors.AttemptLog(((Job)(entry.Entity))),
+                List<JobAttempt> (IInternalEntry entry) => JobUnsafeAccessors.AttemptLog(((Job)(entry.Entity))),
+                null,
+                List<JobAttempt> (IInternalEntry entry) => entry.GetCurrentValue<List<JobAttempt>>(attemptLog));
+            attemptLog.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: -1,
+                shadowIndex: -1,
+                relationshipIndex: 2,
+                storeGenerationIndex: -1);
+            attemptLog.SetCollectionAccessor<Job, List<JobAttempt>, JobAttempt>(
+                List<JobAttempt> (Job entity) => JobUnsafeAccessors.AttemptLog(entity),
+                (Job entity, List<JobAttempt> collection) => JobUnsafeAccessors.AttemptLog(entity) = ((List<JobAttempt>)collection),
+                (Job entity, List<JobAttempt> collection) => JobUnsafeAccessors.AttemptLog(entity) = ((List<JobAttempt>)collection),
+                List<JobAttempt> (Job entity, Action<Job, List<JobAttempt>> setter) => ClrCollectionAccessorFactory.CreateAndSet<Job, List<JobAttempt>, List<JobAttempt>>(entity, setter),
+                List<JobAttempt> () => new List<JobAttempt>());
             return runtimeForeignKey;
         }
 
         public static void CreateAnnotations(RuntimeEntityType runtimeEntityType)
         {
+            var id = runtimeEntityType.FindProperty("Id");
+            var endedAt = runtimeEntityType.FindProperty("EndedAt");
+            var error = runtimeEntityType.FindProperty("Error");
+            var jobId = runtimeEntityType.FindProperty("JobId");
+            var number = runtimeEntityType.FindProperty("Number");
+            var outcome = runtimeEntityType.FindProperty("Outcome");
+            var runnerId = runtimeEntityType.FindProperty("RunnerId");
+            var startedAt = runtimeEntityType.FindProperty("StartedAt");
+            var key = runtimeEntityType.FindKey(new[] { id });
+            key.SetPrincipalKeyValueFactory(KeyValueFactoryFactory.CreateSimpleNonNullableFactory<long>(key));
+            key.SetIdentityMapFactory(IdentityMapFactoryFactory.CreateFactory<long>(key));
+            runtimeEntityType.SetOriginalValuesFactory(
+                ISnapshot (IInternalEntry source) =>
+                {
+                    var structuralType = ((JobAttempt)(source.Entity));
+                    return ((ISnapshot)(new Snapshot<long, DateTime?, string, Guid, int, string, string, DateTime>(((ValueComparer<long>)(((IProperty)id).GetValueComparer())).Snapshot(source.GetCurrentValue<long>(id)), (source.GetCurrentValue<DateTime?>(endedAt) == null ? null : ((ValueComparer<DateTime?>)(((IProperty)endedAt).GetValueComparer())).Snapshot(source.GetCurrentValue<DateTime?>(endedAt))), (source.GetCurrentValue<string>(error) == null ? null : ((ValueComparer<string>)(((IProperty)error).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(error))), ((ValueComparer<Guid>)(((IProperty)jobId).GetValueComparer())).Snapshot(source.GetCurrentValue<Guid>(jobId)), ((ValueComparer<int>)(((IProperty)number).GetValueComparer())).Snapshot(source.GetCurrentValue<int>(number)), (source.GetCurrentValue<string>(outcome) == null ? null : ((ValueComparer<string>)(((IProperty)outcome).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(outcome))), (source.GetCurrentValue<string>(runnerId) == null ? null : ((ValueComparer<string>)(((IProperty)runnerId).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(runnerId))), ((ValueComparer<DateTime>)(((IProperty)startedAt).GetValueComparer())).Snapshot(source.GetCurrentValue<DateTime>(startedAt)))));
+                });
+            runtimeEntityType.SetStoreGeneratedValuesFactory(
+                ISnapshot () => ((ISnapshot)(new Snapshot<long, Guid>(((ValueComparer<long>)(((IProperty)id).GetValueComparer())).Snapshot(default(long)), ((ValueComparer<Guid>)(((IProperty)jobId).GetValueComparer())).Snapshot(default(Guid))))));
+            runtimeEntityType.SetTemporaryValuesFactory(
+                ISnapshot (IInternalEntry source) => ((ISnapshot)(new Snapshot<long, Guid>(default(long), default(Guid)))));
+            runtimeEntityType.SetShadowValuesFactory(
+                ISnapshot (IDictionary<string, object> source) => Snapshot.Empty);
+            runtimeEntityType.SetEmptyShadowValuesFactory(
+                ISnapshot () => Snapshot.Empty);
+            runtimeEntityType.SetRelationshipSnapshotFactory(
+                ISnapshot (IInternalEntry source) =>
+                {
+                    var structuralType = ((JobAttempt)(source.Entity));
+                    return ((ISnapshot)(new Snapshot<long, Guid>(((ValueComparer<long>)(((IProperty)id).GetKeyValueComparer())).Snapshot(source.GetCurrentValue<long>(id)), ((ValueComparer<Guid>)(((IProperty)jobId).GetKeyValueComparer())).Snapshot(source.GetCurrentValue<Guid>(jobId)))));
+                });
+            runtimeEntityType.SetCounts(new PropertyCounts(
+                propertyCount: 8,
+                navigationCount: 0,
+                complexPropertyCount: 0,
+                complexCollectionCount: 0,
+                originalValueCount: 8,
+                shadowCount: 0,
+                relationshipCount: 2,
+                storeGeneratedCount: 2));
             runtimeEntityType.AddAnnotation("Relational:FunctionName", null);
             runtimeEntityType.AddAnnotation("Relational:Schema", null);
             runtimeEntityType.AddAnnotation("Relational:SqlQuery", null);

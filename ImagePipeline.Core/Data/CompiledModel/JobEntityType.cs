@@ -5,8 +5,16 @@ using System.Reflection;
 using ImagePipeline.Core.Images;
 using ImagePipeline.Core.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Internal;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Json.Internal;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.Json;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #pragma warning disable 219, 612, 618
 #nullable disable
@@ -36,6 +44,34 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: new Guid("00000000-0000-0000-0000-000000000000"));
+            id.SetGetter(
+                Guid (Job instance) => JobUnsafeAccessors.Id(instance),
+                bool (Job instance) => JobUnsafeAccessors.Id(instance) == new Guid("00000000-0000-0000-0000-000000000000"));
+            id.SetSetter(
+                Job (Job instance, Guid value) =>
+                {
+                    JobUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetMaterializationSetter(
+                Job (Job instance, Guid value) =>
+                {
+                    JobUnsafeAccessors.Id(instance) = value;
+                    return instance;
+                });
+            id.SetAccessors(
+                Guid (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(0) ? entry.ReadStoreGeneratedValue<Guid>(0) : (entry.FlaggedAsTemporary(0) && JobUnsafeAccessors.Id(((Job)(entry.Entity))) == new Guid("00000000-0000-0000-0000-000000000000") ? entry.ReadTemporaryValue<Guid>(0) : JobUnsafeAccessors.Id(((Job)(entry.Entity))))),
+                Guid (IInternalEntry entry) => JobUnsafeAccessors.Id(((Job)(entry.Entity))),
+                Guid (IInternalEntry entry) => entry.ReadOriginalValue<Guid>(id, 0),
+                Guid (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<Guid>(id, 0));
+            id.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: 0,
+                shadowIndex: -1,
+                relationshipIndex: 0,
+                storeGenerationIndex: 0);
+            id.TypeMapping = SqliteGuidTypeMapping.Default;
+            id.SetCurrentValueComparer(new EntryCurrentValueComparer<Guid>(id));
 
             var attempts = runtimeEntityType.AddProperty(
                 "Attempts",
@@ -44,6 +80,47 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(Job).GetField("<Attempts>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueGenerated: ValueGenerated.OnAdd,
                 sentinel: 0);
+            attempts.SetGetter(
+                int (Job instance) => JobUnsafeAccessors.Attempts(instance),
+                bool (Job instance) => JobUnsafeAccessors.Attempts(instance) == 0);
+            attempts.SetSetter(
+                Job (Job instance, int value) =>
+                {
+                    JobUnsafeAccessors.Attempts(instance) = value;
+                    return instance;
+                });
+            attempts.SetMaterializationSetter(
+                Job (Job instance, int value) =>
+                {
+                    JobUnsafeAccessors.Attempts(instance) = value;
+                    return instance;
+                });
+            attempts.SetAccessors(
+                int (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(1) ? entry.ReadStoreGeneratedValue<int>(1) : (entry.FlaggedAsTemporary(1) && JobUnsafeAccessors.Attempts(((Job)(entry.Entity))) == 0 ? entry.ReadTemporaryValue<int>(1) : JobUnsafeAccessors.Attempts(((Job)(entry.Entity))))),
+                int (IInternalEntry entry) => JobUnsafeAccessors.Attempts(((Job)(entry.Entity))),
+                int (IInternalEntry entry) => entry.ReadOriginalValue<int>(attempts, 1),
+                int (IInternalEntry entry) => entry.GetCurrentValue<int>(attempts));
+            attempts.SetPropertyIndexes(
+                index: 1,
+                originalValueIndex: 1,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: 1);
+            attempts.TypeMapping = IntTypeMapping.Default.Clone(
+                comparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                keyComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                providerValueComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
             attempts.AddAnnotation("Relational:DefaultValue", 0);
 
             var completedAt = runtimeEntityType.AddProperty(
@@ -53,6 +130,55 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(Job).GetField("<CompletedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 valueConverter: new UtcDateTimeConverter());
+            completedAt.SetGetter(
+                DateTime? (Job instance) => JobUnsafeAccessors.CompletedAt(instance),
+                bool (Job instance) => !(JobUnsafeAccessors.CompletedAt(instance).HasValue));
+            completedAt.SetSetter(
+                Job (Job instance, DateTime? value) =>
+                {
+                    JobUnsafeAccessors.CompletedAt(instance) = value;
+                    return instance;
+                });
+            completedAt.SetMaterializationSetter(
+                Job (Job instance, DateTime? value) =>
+                {
+                    JobUnsafeAccessors.CompletedAt(instance) = value;
+                    return instance;
+                });
+            completedAt.SetAccessors(
+                DateTime? (IInternalEntry entry) => JobUnsafeAccessors.CompletedAt(((Job)(entry.Entity))),
+                DateTime? (IInternalEntry entry) => JobUnsafeAccessors.CompletedAt(((Job)(entry.Entity))),
+                DateTime? (IInternalEntry entry) => entry.ReadOriginalValue<DateTime?>(completedAt, 2),
+                DateTime? (IInternalEntry entry) => entry.GetCurrentValue<DateTime?>(completedAt));
+            completedAt.SetPropertyIndexes(
+                index: 2,
+                originalValueIndex: 2,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            completedAt.TypeMapping = SqliteDateTimeTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                keyComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                providerValueComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                converter: new ValueConverter<DateTime, DateTime>(
+                    DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                    DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTime, DateTime>(
+                    SqliteJsonDateTimeReaderWriter.Instance,
+                    new ValueConverter<DateTime, DateTime>(
+                        DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                        DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc))));
+            completedAt.SetComparer(new NullableValueComparer<DateTime>(completedAt.TypeMapping.Comparer));
+            completedAt.SetKeyComparer(new NullableValueComparer<DateTime>(completedAt.TypeMapping.KeyComparer));
 
             var createdAt = runtimeEntityType.AddProperty(
                 "CreatedAt",
@@ -60,6 +186,53 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(Job).GetProperty("CreatedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Job).GetField("<CreatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new UtcDateTimeConverter());
+            createdAt.SetGetter(
+                DateTime (Job instance) => JobUnsafeAccessors.CreatedAt(instance),
+                bool (Job instance) => JobUnsafeAccessors.CreatedAt(instance) == default(DateTime));
+            createdAt.SetSetter(
+                Job (Job instance, DateTime value) =>
+                {
+                    JobUnsafeAccessors.CreatedAt(instance) = value;
+                    return instance;
+                });
+            createdAt.SetMaterializationSetter(
+                Job (Job instance, DateTime value) =>
+                {
+                    JobUnsafeAccessors.CreatedAt(instance) = value;
+                    return instance;
+                });
+            createdAt.SetAccessors(
+                DateTime (IInternalEntry entry) => JobUnsafeAccessors.CreatedAt(((Job)(entry.Entity))),
+                DateTime (IInternalEntry entry) => JobUnsafeAccessors.CreatedAt(((Job)(entry.Entity))),
+                DateTime (IInternalEntry entry) => entry.ReadOriginalValue<DateTime>(createdAt, 3),
+                DateTime (IInternalEntry entry) => entry.GetCurrentValue<DateTime>(createdAt));
+            createdAt.SetPropertyIndexes(
+                index: 3,
+                originalValueIndex: 3,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            createdAt.TypeMapping = SqliteDateTimeTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                keyComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                providerValueComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                converter: new ValueConverter<DateTime, DateTime>(
+                    DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                    DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTime, DateTime>(
+                    SqliteJsonDateTimeReaderWriter.Instance,
+                    new ValueConverter<DateTime, DateTime>(
+                        DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                        DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc))));
             createdAt.SetSentinelFromProviderValue(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
 
             var imageId = runtimeEntityType.AddProperty(
@@ -68,6 +241,36 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(Job).GetProperty("ImageId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Job).GetField("<ImageId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            imageId.SetGetter(
+                Guid? (Job instance) => JobUnsafeAccessors.ImageId(instance),
+                bool (Job instance) => !(JobUnsafeAccessors.ImageId(instance).HasValue));
+            imageId.SetSetter(
+                Job (Job instance, Guid? value) =>
+                {
+                    JobUnsafeAccessors.ImageId(instance) = value;
+                    return instance;
+                });
+            imageId.SetMaterializationSetter(
+                Job (Job instance, Guid? value) =>
+                {
+                    JobUnsafeAccessors.ImageId(instance) = value;
+                    return instance;
+                });
+            imageId.SetAccessors(
+                Guid? (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(4) ? entry.ReadStoreGeneratedValue<Guid?>(2) : (entry.FlaggedAsTemporary(4) && !(JobUnsafeAccessors.ImageId(((Job)(entry.Entity))).HasValue) ? entry.ReadTemporaryValue<Guid?>(2) : JobUnsafeAccessors.ImageId(((Job)(entry.Entity))))),
+                Guid? (IInternalEntry entry) => JobUnsafeAccessors.ImageId(((Job)(entry.Entity))),
+                Guid? (IInternalEntry entry) => entry.ReadOriginalValue<Guid?>(imageId, 4),
+                Guid? (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<Guid?>(imageId, 1));
+            imageId.SetPropertyIndexes(
+                index: 4,
+                originalValueIndex: 4,
+                shadowIndex: -1,
+                relationshipIndex: 1,
+                storeGenerationIndex: 2);
+            imageId.TypeMapping = SqliteGuidTypeMapping.Default;
+            imageId.SetCurrentValueComparer(new EntryCurrentValueComparer<Guid?>(imageId));
+            imageId.SetComparer(new NullableValueComparer<Guid>(imageId.TypeMapping.Comparer));
+            imageId.SetKeyComparer(new NullableValueComparer<Guid>(imageId.TypeMapping.KeyComparer));
 
             var lastError = runtimeEntityType.AddProperty(
                 "LastError",
@@ -76,6 +279,33 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(Job).GetField("<LastError>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 2048);
+            lastError.SetGetter(
+                string (Job instance) => JobUnsafeAccessors.LastError(instance),
+                bool (Job instance) => JobUnsafeAccessors.LastError(instance) == null);
+            lastError.SetSetter(
+                Job (Job instance, string value) =>
+                {
+                    JobUnsafeAccessors.LastError(instance) = value;
+                    return instance;
+                });
+            lastError.SetMaterializationSetter(
+                Job (Job instance, string value) =>
+                {
+                    JobUnsafeAccessors.LastError(instance) = value;
+                    return instance;
+                });
+            lastError.SetAccessors(
+                string (IInternalEntry entry) => JobUnsafeAccessors.LastError(((Job)(entry.Entity))),
+                string (IInternalEntry entry) => JobUnsafeAccessors.LastError(((Job)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(lastError, 5),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(lastError));
+            lastError.SetPropertyIndexes(
+                index: 5,
+                originalValueIndex: 5,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            lastError.TypeMapping = SqliteStringTypeMapping.Default;
 
             var lastErrorDetail = runtimeEntityType.AddProperty(
                 "LastErrorDetail",
@@ -83,6 +313,33 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(Job).GetProperty("LastErrorDetail", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Job).GetField("<LastErrorDetail>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            lastErrorDetail.SetGetter(
+                string (Job instance) => JobUnsafeAccessors.LastErrorDetail(instance),
+                bool (Job instance) => JobUnsafeAccessors.LastErrorDetail(instance) == null);
+            lastErrorDetail.SetSetter(
+                Job (Job instance, string value) =>
+                {
+                    JobUnsafeAccessors.LastErrorDetail(instance) = value;
+                    return instance;
+                });
+            lastErrorDetail.SetMaterializationSetter(
+                Job (Job instance, string value) =>
+                {
+                    JobUnsafeAccessors.LastErrorDetail(instance) = value;
+                    return instance;
+                });
+            lastErrorDetail.SetAccessors(
+                string (IInternalEntry entry) => JobUnsafeAccessors.LastErrorDetail(((Job)(entry.Entity))),
+                string (IInternalEntry entry) => JobUnsafeAccessors.LastErrorDetail(((Job)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(lastErrorDetail, 6),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(lastErrorDetail));
+            lastErrorDetail.SetPropertyIndexes(
+                index: 6,
+                originalValueIndex: 6,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            lastErrorDetail.TypeMapping = SqliteStringTypeMapping.Default;
 
             var lockedAt = runtimeEntityType.AddProperty(
                 "LockedAt",
@@ -91,6 +348,55 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(Job).GetField("<LockedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 valueConverter: new UtcDateTimeConverter());
+            lockedAt.SetGetter(
+                DateTime? (Job instance) => JobUnsafeAccessors.LockedAt(instance),
+                bool (Job instance) => !(JobUnsafeAccessors.LockedAt(instance).HasValue));
+            lockedAt.SetSetter(
+                Job (Job instance, DateTime? value) =>
+                {
+                    JobUnsafeAccessors.LockedAt(instance) = value;
+                    return instance;
+                });
+            lockedAt.SetMaterializationSetter(
+                Job (Job instance, DateTime? value) =>
+                {
+                    JobUnsafeAccessors.LockedAt(instance) = value;
+                    return instance;
+                });
+            lockedAt.SetAccessors(
+                DateTime? (IInternalEntry entry) => JobUnsafeAccessors.LockedAt(((Job)(entry.Entity))),
+                DateTime? (IInternalEntry entry) => JobUnsafeAccessors.LockedAt(((Job)(entry.Entity))),
+                DateTime? (IInternalEntry entry) => entry.ReadOriginalValue<DateTime?>(lockedAt, 7),
+                DateTime? (IInternalEntry entry) => entry.GetCurrentValue<DateTime?>(lockedAt));
+            lockedAt.SetPropertyIndexes(
+                index: 7,
+                originalValueIndex: 7,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            lockedAt.TypeMapping = SqliteDateTimeTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                keyComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                providerValueComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                converter: new ValueConverter<DateTime, DateTime>(
+                    DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                    DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTime, DateTime>(
+                    SqliteJsonDateTimeReaderWriter.Instance,
+                    new ValueConverter<DateTime, DateTime>(
+                        DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                        DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc))));
+            lockedAt.SetComparer(new NullableValueComparer<DateTime>(lockedAt.TypeMapping.Comparer));
+            lockedAt.SetKeyComparer(new NullableValueComparer<DateTime>(lockedAt.TypeMapping.KeyComparer));
 
             var lockedBy = runtimeEntityType.AddProperty(
                 "LockedBy",
@@ -99,6 +405,33 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(Job).GetField("<LockedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 256);
+            lockedBy.SetGetter(
+                string (Job instance) => JobUnsafeAccessors.LockedBy(instance),
+                bool (Job instance) => JobUnsafeAccessors.LockedBy(instance) == null);
+            lockedBy.SetSetter(
+                Job (Job instance, string value) =>
+                {
+                    JobUnsafeAccessors.LockedBy(instance) = value;
+                    return instance;
+                });
+            lockedBy.SetMaterializationSetter(
+                Job (Job instance, string value) =>
+                {
+                    JobUnsafeAccessors.LockedBy(instance) = value;
+                    return instance;
+                });
+            lockedBy.SetAccessors(
+                string (IInternalEntry entry) => JobUnsafeAccessors.LockedBy(((Job)(entry.Entity))),
+                string (IInternalEntry entry) => JobUnsafeAccessors.LockedBy(((Job)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(lockedBy, 8),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(lockedBy));
+            lockedBy.SetPropertyIndexes(
+                index: 8,
+                originalValueIndex: 8,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            lockedBy.TypeMapping = SqliteStringTypeMapping.Default;
 
             var maxAttempts = runtimeEntityType.AddProperty(
                 "MaxAttempts",
@@ -107,6 +440,47 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(Job).GetField("<MaxAttempts>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueGenerated: ValueGenerated.OnAdd,
                 sentinel: 0);
+            maxAttempts.SetGetter(
+                int (Job instance) => JobUnsafeAccessors.MaxAttempts(instance),
+                bool (Job instance) => JobUnsafeAccessors.MaxAttempts(instance) == 0);
+            maxAttempts.SetSetter(
+                Job (Job instance, int value) =>
+                {
+                    JobUnsafeAccessors.MaxAttempts(instance) = value;
+                    return instance;
+                });
+            maxAttempts.SetMaterializationSetter(
+                Job (Job instance, int value) =>
+                {
+                    JobUnsafeAccessors.MaxAttempts(instance) = value;
+                    return instance;
+                });
+            maxAttempts.SetAccessors(
+                int (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(9) ? entry.ReadStoreGeneratedValue<int>(3) : (entry.FlaggedAsTemporary(9) && JobUnsafeAccessors.MaxAttempts(((Job)(entry.Entity))) == 0 ? entry.ReadTemporaryValue<int>(3) : JobUnsafeAccessors.MaxAttempts(((Job)(entry.Entity))))),
+                int (IInternalEntry entry) => JobUnsafeAccessors.MaxAttempts(((Job)(entry.Entity))),
+                int (IInternalEntry entry) => entry.ReadOriginalValue<int>(maxAttempts, 9),
+                int (IInternalEntry entry) => entry.GetCurrentValue<int>(maxAttempts));
+            maxAttempts.SetPropertyIndexes(
+                index: 9,
+                originalValueIndex: 9,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: 3);
+            maxAttempts.TypeMapping = IntTypeMapping.Default.Clone(
+                comparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                keyComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                providerValueComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
             maxAttempts.AddAnnotation("Relational:DefaultValue", 3);
 
             var payload = runtimeEntityType.AddProperty(
@@ -115,6 +489,33 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(Job).GetProperty("Payload", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Job).GetField("<Payload>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+            payload.SetGetter(
+                string (Job instance) => JobUnsafeAccessors.Payload(instance),
+                bool (Job instance) => JobUnsafeAccessors.Payload(instance) == null);
+            payload.SetSetter(
+                Job (Job instance, string value) =>
+                {
+                    JobUnsafeAccessors.Payload(instance) = value;
+                    return instance;
+                });
+            payload.SetMaterializationSetter(
+                Job (Job instance, string value) =>
+                {
+                    JobUnsafeAccessors.Payload(instance) = value;
+                    return instance;
+                });
+            payload.SetAccessors(
+                string (IInternalEntry entry) => JobUnsafeAccessors.Payload(((Job)(entry.Entity))),
+                string (IInternalEntry entry) => JobUnsafeAccessors.Payload(((Job)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(payload, 10),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(payload));
+            payload.SetPropertyIndexes(
+                index: 10,
+                originalValueIndex: 10,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            payload.TypeMapping = SqliteStringTypeMapping.Default;
 
             var runAfter = runtimeEntityType.AddProperty(
                 "RunAfter",
@@ -123,6 +524,53 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(Job).GetField("<RunAfter>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueGenerated: ValueGenerated.OnAdd,
                 valueConverter: new UtcDateTimeConverter());
+            runAfter.SetGetter(
+                DateTime (Job instance) => JobUnsafeAccessors.RunAfter(instance),
+                bool (Job instance) => JobUnsafeAccessors.RunAfter(instance) == default(DateTime));
+            runAfter.SetSetter(
+                Job (Job instance, DateTime value) =>
+                {
+                    JobUnsafeAccessors.RunAfter(instance) = value;
+                    return instance;
+                });
+            runAfter.SetMaterializationSetter(
+                Job (Job instance, DateTime value) =>
+                {
+                    JobUnsafeAccessors.RunAfter(instance) = value;
+                    return instance;
+                });
+            runAfter.SetAccessors(
+                DateTime (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(11) ? entry.ReadStoreGeneratedValue<DateTime>(4) : (entry.FlaggedAsTemporary(11) && JobUnsafeAccessors.RunAfter(((Job)(entry.Entity))) == default(DateTime) ? entry.ReadTemporaryValue<DateTime>(4) : JobUnsafeAccessors.RunAfter(((Job)(entry.Entity))))),
+                DateTime (IInternalEntry entry) => JobUnsafeAccessors.RunAfter(((Job)(entry.Entity))),
+                DateTime (IInternalEntry entry) => entry.ReadOriginalValue<DateTime>(runAfter, 11),
+                DateTime (IInternalEntry entry) => entry.GetCurrentValue<DateTime>(runAfter));
+            runAfter.SetPropertyIndexes(
+                index: 11,
+                originalValueIndex: 11,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: 4);
+            runAfter.TypeMapping = SqliteDateTimeTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                keyComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                providerValueComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                converter: new ValueConverter<DateTime, DateTime>(
+                    DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                    DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTime, DateTime>(
+                    SqliteJsonDateTimeReaderWriter.Instance,
+                    new ValueConverter<DateTime, DateTime>(
+                        DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                        DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc))));
             runAfter.SetSentinelFromProviderValue(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
             runAfter.AddAnnotation("Relational:DefaultValueSql", "'0001-01-01 00:00:00'");
 
@@ -133,6 +581,55 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(Job).GetField("<StartedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 valueConverter: new UtcDateTimeConverter());
+            startedAt.SetGetter(
+                DateTime? (Job instance) => JobUnsafeAccessors.StartedAt(instance),
+                bool (Job instance) => !(JobUnsafeAccessors.StartedAt(instance).HasValue));
+            startedAt.SetSetter(
+                Job (Job instance, DateTime? value) =>
+                {
+                    JobUnsafeAccessors.StartedAt(instance) = value;
+                    return instance;
+                });
+            startedAt.SetMaterializationSetter(
+                Job (Job instance, DateTime? value) =>
+                {
+                    JobUnsafeAccessors.StartedAt(instance) = value;
+                    return instance;
+                });
+            startedAt.SetAccessors(
+                DateTime? (IInternalEntry entry) => JobUnsafeAccessors.StartedAt(((Job)(entry.Entity))),
+                DateTime? (IInternalEntry entry) => JobUnsafeAccessors.StartedAt(((Job)(entry.Entity))),
+                DateTime? (IInternalEntry entry) => entry.ReadOriginalValue<DateTime?>(startedAt, 12),
+                DateTime? (IInternalEntry entry) => entry.GetCurrentValue<DateTime?>(startedAt));
+            startedAt.SetPropertyIndexes(
+                index: 12,
+                originalValueIndex: 12,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            startedAt.TypeMapping = SqliteDateTimeTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                keyComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                providerValueComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                converter: new ValueConverter<DateTime, DateTime>(
+                    DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                    DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTime, DateTime>(
+                    SqliteJsonDateTimeReaderWriter.Instance,
+                    new ValueConverter<DateTime, DateTime>(
+                        DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                        DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc))));
+            startedAt.SetComparer(new NullableValueComparer<DateTime>(startedAt.TypeMapping.Comparer));
+            startedAt.SetKeyComparer(new NullableValueComparer<DateTime>(startedAt.TypeMapping.KeyComparer));
 
             var status = runtimeEntityType.AddProperty(
                 "Status",
@@ -141,6 +638,53 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(Job).GetField("<Status>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 16,
                 valueConverter: new UpperCaseEnumConverter<JobStatus>());
+            status.SetGetter(
+                JobStatus (Job instance) => JobUnsafeAccessors.Status(instance),
+                bool (Job instance) => object.Equals(((object)(JobUnsafeAccessors.Status(instance))), ((object)(JobStatus.Pending))));
+            status.SetSetter(
+                Job (Job instance, JobStatus value) =>
+                {
+                    JobUnsafeAccessors.Status(instance) = value;
+                    return instance;
+                });
+            status.SetMaterializationSetter(
+                Job (Job instance, JobStatus value) =>
+                {
+                    JobUnsafeAccessors.Status(instance) = value;
+                    return instance;
+                });
+            status.SetAccessors(
+                JobStatus (IInternalEntry entry) => JobUnsafeAccessors.Status(((Job)(entry.Entity))),
+                JobStatus (IInternalEntry entry) => JobUnsafeAccessors.Status(((Job)(entry.Entity))),
+                JobStatus (IInternalEntry entry) => entry.ReadOriginalValue<JobStatus>(status, 13),
+                JobStatus (IInternalEntry entry) => entry.GetCurrentValue<JobStatus>(status));
+            status.SetPropertyIndexes(
+                index: 13,
+                originalValueIndex: 13,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            status.TypeMapping = SqliteStringTypeMapping.Default.Clone(
+                comparer: new ValueComparer<JobStatus>(
+                    bool (JobStatus v1, JobStatus v2) => object.Equals(((object)v1), ((object)v2)),
+                    int (JobStatus v) => ((object)v).GetHashCode(),
+                    JobStatus (JobStatus v) => v),
+                keyComparer: new ValueComparer<JobStatus>(
+                    bool (JobStatus v1, JobStatus v2) => object.Equals(((object)v1), ((object)v2)),
+                    int (JobStatus v) => ((object)v).GetHashCode(),
+                    JobStatus (JobStatus v) => v),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                converter: new ValueConverter<JobStatus, string>(
+                    string (JobStatus v) => ((object)v).ToString().ToUpperInvariant(),
+                    JobStatus (string s) => Enum.Parse<JobStatus>(s, true)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<JobStatus, string>(
+                    JsonStringReaderWriter.Instance,
+                    new ValueConverter<JobStatus, string>(
+                        string (JobStatus v) => ((object)v).ToString().ToUpperInvariant(),
+                        JobStatus (string s) => Enum.Parse<JobStatus>(s, true))));
             status.SetSentinelFromProviderValue("PENDING");
 
             var type = runtimeEntityType.AddProperty(
@@ -150,6 +694,54 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 fieldInfo: typeof(Job).GetField("<Type>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 16,
                 valueConverter: new UpperCaseEnumConverter<JobType>());
+            type.SetGetter(
+                JobType (Job instance) => JobUnsafeAccessors.Type(instance),
+                bool (Job instance) => object.Equals(((object)(JobUnsafeAccessors.Type(instance))), ((object)(JobType.Thumbnail))));
+            type.SetSetter(
+                Job (Job instance, JobType value) =>
+                {
+                    JobUnsafeAccessors.Type(instance) = value;
+                    return instance;
+                });
+            type.SetMaterializationSetter(
+                Job (Job instance, JobType value) =>
+                {
+                    JobUnsafeAccessors.Type(instance) = value;
+                    return instance;
+                });
+            type.SetAccessors(
+                JobType (IInternalEntry entry) => JobUnsafeAccessors.Type(((Job)(entry.Entity))),
+                JobType (IInternalEntry entry) => JobUnsafeAccessors.Type(((Job)(entry.Entity))),
+                JobType (IInternalEntry entry) => entry.ReadOriginalValue<JobType>(type, 14),
+                JobType (IInternalEntry entry) => entry.GetCurrentValue<JobType>(type));
+            type.SetPropertyIndexes(
+                index: 14,
+                originalValueIndex: 14,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            type.TypeMapping = SqliteStringTypeMapping.Default.Clone(
+                comparer: new ValueComparer<JobType>(
+                    bool (JobType v1, JobType v2) => object.Equals(((object)v1), ((object)v2)),
+                    int (JobType v) => ((object)v).GetHashCode(),
+                    JobType (JobType v) => v),
+                keyComparer: new ValueComparer<JobType>(
+                    bool (JobType v1, JobType v2) => object.Equals(((object)v1), ((object)v2)),
+                    int (JobType v) => ((object)v).GetHashCode(),
+                    JobType (JobType v) => v),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                converter: new ValueConverter<JobType, string>(
+                    string (JobType v) => ((object)v).ToString().ToUpperInvariant(),
+                    JobType (string s) => Enum.Parse<JobType>(s, true)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<JobType, string>(
+                    JsonStringReaderWriter.Instance,
+                    new ValueConverter<JobType, string>(
+                        string (JobType v) => ((object)v).ToString().ToUpperInvariant(),
+                        JobType (string s) => Enum.Parse<JobType>(s, true))));
+            type.SetCurrentValueComparer(new EntryCurrentValueComparer<JobType>(type));
             type.SetSentinelFromProviderValue("THUMBNAIL");
 
             var updatedAt = runtimeEntityType.AddProperty(
@@ -158,6 +750,53 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(Job).GetProperty("UpdatedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Job).GetField("<UpdatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueConverter: new UtcDateTimeConverter());
+            updatedAt.SetGetter(
+                DateTime (Job instance) => JobUnsafeAccessors.UpdatedAt(instance),
+                bool (Job instance) => JobUnsafeAccessors.UpdatedAt(instance) == default(DateTime));
+            updatedAt.SetSetter(
+                Job (Job instance, DateTime value) =>
+                {
+                    JobUnsafeAccessors.UpdatedAt(instance) = value;
+                    return instance;
+                });
+            updatedAt.SetMaterializationSetter(
+                Job (Job instance, DateTime value) =>
+                {
+                    JobUnsafeAccessors.UpdatedAt(instance) = value;
+                    return instance;
+                });
+            updatedAt.SetAccessors(
+                DateTime (IInternalEntry entry) => JobUnsafeAccessors.UpdatedAt(((Job)(entry.Entity))),
+                DateTime (IInternalEntry entry) => JobUnsafeAccessors.UpdatedAt(((Job)(entry.Entity))),
+                DateTime (IInternalEntry entry) => entry.ReadOriginalValue<DateTime>(updatedAt, 15),
+                DateTime (IInternalEntry entry) => entry.GetCurrentValue<DateTime>(updatedAt));
+            updatedAt.SetPropertyIndexes(
+                index: 15,
+                originalValueIndex: 15,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            updatedAt.TypeMapping = SqliteDateTimeTypeMapping.Default.Clone(
+                comparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                keyComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                providerValueComparer: new ValueComparer<DateTime>(
+                    bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                    int (DateTime v) => ((object)v).GetHashCode(),
+                    DateTime (DateTime v) => v),
+                converter: new ValueConverter<DateTime, DateTime>(
+                    DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                    DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc)),
+                jsonValueReaderWriter: new JsonConvertedValueReaderWriter<DateTime, DateTime>(
+                    SqliteJsonDateTimeReaderWriter.Instance,
+                    new ValueConverter<DateTime, DateTime>(
+                        DateTime (DateTime v) => (((int)(v.Kind)) == 1 ? v : v.ToUniversalTime()),
+                        DateTime (DateTime v) => DateTime.SpecifyKind(v, DateTimeKind.Utc))));
             updatedAt.SetSentinelFromProviderValue(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc));
 
             var version = runtimeEntityType.AddProperty(
@@ -168,6 +807,47 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 concurrencyToken: true,
                 valueGenerated: ValueGenerated.OnAdd,
                 sentinel: 0);
+            version.SetGetter(
+                int (Job instance) => JobUnsafeAccessors.Version(instance),
+                bool (Job instance) => JobUnsafeAccessors.Version(instance) == 0);
+            version.SetSetter(
+                Job (Job instance, int value) =>
+                {
+                    JobUnsafeAccessors.Version(instance) = value;
+                    return instance;
+                });
+            version.SetMaterializationSetter(
+                Job (Job instance, int value) =>
+                {
+                    JobUnsafeAccessors.Version(instance) = value;
+                    return instance;
+                });
+            version.SetAccessors(
+                int (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(16) ? entry.ReadStoreGeneratedValue<int>(5) : (entry.FlaggedAsTemporary(16) && JobUnsafeAccessors.Version(((Job)(entry.Entity))) == 0 ? entry.ReadTemporaryValue<int>(5) : JobUnsafeAccessors.Version(((Job)(entry.Entity))))),
+                int (IInternalEntry entry) => JobUnsafeAccessors.Version(((Job)(entry.Entity))),
+                int (IInternalEntry entry) => entry.ReadOriginalValue<int>(version, 16),
+                int (IInternalEntry entry) => entry.GetCurrentValue<int>(version));
+            version.SetPropertyIndexes(
+                index: 16,
+                originalValueIndex: 16,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: 5);
+            version.TypeMapping = IntTypeMapping.Default.Clone(
+                comparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                keyComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                providerValueComparer: new ValueComparer<int>(
+                    bool (int v1, int v2) => v1 == v2,
+                    int (int v) => v,
+                    int (int v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "INTEGER"));
             version.AddAnnotation("Relational:DefaultValue", 0);
 
             var key = runtimeEntityType.AddKey(
@@ -204,6 +884,32 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(Job).GetProperty("Image", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Job).GetField("<Image>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
 
+            image.SetGetter(
+                Image (Job instance) => JobUnsafeAccessors.Image(instance),
+                bool (Job instance) => JobUnsafeAccessors.Image(instance) == null);
+            image.SetSetter(
+                Job (Job instance, Image value) =>
+                {
+                    JobUnsafeAccessors.Image(instance) = value;
+                    return instance;
+                });
+            image.SetMaterializationSetter(
+                Job (Job instance, Image value) =>
+                {
+                    JobUnsafeAccessors.Image(instance) = value;
+                    return instance;
+                });
+            image.SetAccessors(
+                Image (IInternalEntry entry) => JobUnsafeAccessors.Image(((Job)(entry.Entity))),
+                Image (IInternalEntry entry) => JobUnsafeAccessors.Image(((Job)(entry.Entity))),
+                null,
+                Image (IInternalEntry entry) => entry.GetCurrentValue<Image>(image));
+            image.SetPropertyIndexes(
+                index: 1,
+                originalValueIndex: -1,
+                shadowIndex: -1,
+                relationshipIndex: 3,
+                storeGenerationIndex: -1);
             var jobs = principalEntityType.AddNavigation("Jobs",
                 runtimeForeignKey,
                 onDependent: false,
@@ -211,11 +917,94 @@ namespace ImagePipeline.Core.Data.CompiledModel
                 propertyInfo: typeof(Image).GetProperty("Jobs", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Image).GetField("<Jobs>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
 
+            jobs.SetGetter(
+                List<Job> (Image instance) => ImageUnsafeAccessors.Jobs(instance),
+                bool (Image instance) => ImageUnsafeAccessors.Jobs(instance) == null);
+            jobs.SetSetter(
+                Image (Image instance, List<Job> value) =>
+                {
+                    ImageUnsafeAccessors.Jobs(instance) = value;
+                    return instance;
+                });
+            jobs.SetMaterializationSetter(
+                Image (Image instance, List<Job> value) =>
+                {
+                    ImageUnsafeAccessors.Jobs(instance) = value;
+                    return instance;
+                });
+            jobs.SetAccessors(
+                List<Job> (IInternalEntry entry) => ImageUnsafeAccessors.Jobs(((Image)(entry.Entity))),
+                List<Job> (IInternalEntry entry) => ImageUnsafeAccessors.Jobs(((Image)(entry.Entity))),
+                null,
+                List<Job> (IInternalEntry entry) => entry.GetCurrentValue<List<Job>>(jobs));
+            jobs.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: -1,
+                shadowIndex: -1,
+                relationshipIndex: 1,
+                storeGenerationIndex: -1);
+            jobs.SetCollectionAccessor<Image, List<Job>, Job>(
+                List<Job> (Image entity) => ImageUnsafeAccessors.Jobs(entity),
+                (Image entity, List<Job> collection) => ImageUnsafeAccessors.Jobs(entity) = ((List<Job>)collection),
+                (Image entity, List<Job> collection) => ImageUnsafeAccessors.Jobs(entity) = ((List<Job>)collection),
+                List<Job> (Image entity, Action<Image, List<Job>> setter) => ClrCollectionAccessorFactory.CreateAndSet<Image, List<Job>, List<Job>>(entity, setter),
+                List<Job> () => new List<Job>());
             return runtimeForeignKey;
         }
 
         public static void CreateAnnotations(RuntimeEntityType runtimeEntityType)
         {
+            var id = runtimeEntityType.FindProperty("Id");
+            var attempts = runtimeEntityType.FindProperty("Attempts");
+            var completedAt = runtimeEntityType.FindProperty("CompletedAt");
+            var createdAt = runtimeEntityType.FindProperty("CreatedAt");
+            var imageId = runtimeEntityType.FindProperty("ImageId");
+            var lastError = runtimeEntityType.FindProperty("LastError");
+            var lastErrorDetail = runtimeEntityType.FindProperty("LastErrorDetail");
+            var lockedAt = runtimeEntityType.FindProperty("LockedAt");
+            var lockedBy = runtimeEntityType.FindProperty("LockedBy");
+            var maxAttempts = runtimeEntityType.FindProperty("MaxAttempts");
+            var payload = runtimeEntityType.FindProperty("Payload");
+            var runAfter = runtimeEntityType.FindProperty("RunAfter");
+            var startedAt = runtimeEntityType.FindProperty("StartedAt");
+            var status = runtimeEntityType.FindProperty("Status");
+            var type = runtimeEntityType.FindProperty("Type");
+            var updatedAt = runtimeEntityType.FindProperty("UpdatedAt");
+            var version = runtimeEntityType.FindProperty("Version");
+            var key = runtimeEntityType.FindKey(new[] { id });
+            key.SetPrincipalKeyValueFactory(KeyValueFactoryFactory.CreateSimpleNonNullableFactory<Guid>(key));
+            key.SetIdentityMapFactory(IdentityMapFactoryFactory.CreateFactory<Guid>(key));
+            var attemptLog = runtimeEntityType.FindNavigation("AttemptLog");
+            var image = runtimeEntityType.FindNavigation("Image");
+            runtimeEntityType.SetOriginalValuesFactory(
+                ISnapshot (IInternalEntry source) =>
+                {
+                    var structuralType = ((Job)(source.Entity));
+                    return ((ISnapshot)(new Snapshot<Guid, int, DateTime?, DateTime, Guid?, string, string, DateTime?, string, int, string, DateTime, DateTime?, JobStatus, JobType, DateTime, int>(((ValueComparer<Guid>)(((IProperty)id).GetValueComparer())).Snapshot(source.GetCurrentValue<Guid>(id)), ((ValueComparer<int>)(((IProperty)attempts).GetValueComparer())).Snapshot(source.GetCurrentValue<int>(attempts)), (source.GetCurrentValue<DateTime?>(completedAt) == null ? null : ((ValueComparer<DateTime?>)(((IProperty)completedAt).GetValueComparer())).Snapshot(source.GetCurrentValue<DateTime?>(completedAt))), ((ValueComparer<DateTime>)(((IProperty)createdAt).GetValueComparer())).Snapshot(source.GetCurrentValue<DateTime>(createdAt)), (source.GetCurrentValue<Guid?>(imageId) == null ? null : ((ValueComparer<Guid?>)(((IProperty)imageId).GetValueComparer())).Snapshot(source.GetCurrentValue<Guid?>(imageId))), (source.GetCurrentValue<string>(lastError) == null ? null : ((ValueComparer<string>)(((IProperty)lastError).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(lastError))), (source.GetCurrentValue<string>(lastErrorDetail) == null ? null : ((ValueComparer<string>)(((IProperty)lastErrorDetail).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(lastErrorDetail))), (source.GetCurrentValue<DateTime?>(lockedAt) == null ? null : ((ValueComparer<DateTime?>)(((IProperty)lockedAt).GetValueComparer())).Snapshot(source.GetCurrentValue<DateTime?>(lockedAt))), (source.GetCurrentValue<string>(lockedBy) == null ? null : ((ValueComparer<string>)(((IProperty)lockedBy).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(lockedBy))), ((ValueComparer<int>)(((IProperty)maxAttempts).GetValueComparer())).Snapshot(source.GetCurrentValue<int>(maxAttempts)), (source.GetCurrentValue<string>(payload) == null ? null : ((ValueComparer<string>)(((IProperty)payload).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(payload))), ((ValueComparer<DateTime>)(((IProperty)runAfter).GetValueComparer())).Snapshot(source.GetCurrentValue<DateTime>(runAfter)), (source.GetCurrentValue<DateTime?>(startedAt) == null ? null : ((ValueComparer<DateTime?>)(((IProperty)startedAt).GetValueComparer())).Snapshot(source.GetCurrentValue<DateTime?>(startedAt))), ((ValueComparer<JobStatus>)(((IProperty)status).GetValueComparer())).Snapshot(source.GetCurrentValue<JobStatus>(status)), ((ValueComparer<JobType>)(((IProperty)type).GetValueComparer())).Snapshot(source.GetCurrentValue<JobType>(type)), ((ValueComparer<DateTime>)(((IProperty)updatedAt).GetValueComparer())).Snapshot(source.GetCurrentValue<DateTime>(updatedAt)), ((ValueComparer<int>)(((IProperty)version).GetValueComparer())).Snapshot(source.GetCurrentValue<int>(version)))));
+                });
+            runtimeEntityType.SetStoreGeneratedValuesFactory(
+                ISnapshot () => ((ISnapshot)(new Snapshot<Guid, int, Guid?, int, DateTime, int>(((ValueComparer<Guid>)(((IProperty)id).GetValueComparer())).Snapshot(default(Guid)), ((ValueComparer<int>)(((IProperty)attempts).GetValueComparer())).Snapshot(default(int)), (default(Guid? ) == null ? null : ((ValueComparer<Guid?>)(((IProperty)imageId).GetValueComparer())).Snapshot(default(Guid? ))), ((ValueComparer<int>)(((IProperty)maxAttempts).GetValueComparer())).Snapshot(default(int)), ((ValueComparer<DateTime>)(((IProperty)runAfter).GetValueComparer())).Snapshot(default(DateTime)), ((ValueComparer<int>)(((IProperty)version).GetValueComparer())).Snapshot(default(int))))));
+            runtimeEntityType.SetTemporaryValuesFactory(
+                ISnapshot (IInternalEntry source) => ((ISnapshot)(new Snapshot<Guid, int, Guid?, int, DateTime, int>(default(Guid), default(int), default(Guid? ), default(int), default(DateTime), default(int)))));
+            runtimeEntityType.SetShadowValuesFactory(
+                ISnapshot (IDictionary<string, object> source) => Snapshot.Empty);
+            runtimeEntityType.SetEmptyShadowValuesFactory(
+                ISnapshot () => Snapshot.Empty);
+            runtimeEntityType.SetRelationshipSnapshotFactory(
+                ISnapshot (IInternalEntry source) =>
+                {
+                    var structuralType = ((Job)(source.Entity));
+                    return ((ISnapshot)(new Snapshot<Guid, Guid?, object, object>(((ValueComparer<Guid>)(((IProperty)id).GetKeyValueComparer())).Snapshot(source.GetCurrentValue<Guid>(id)), (source.GetCurrentValue<Guid?>(imageId) == null ? null : ((ValueComparer<Guid?>)(((IProperty)imageId).GetKeyValueComparer())).Snapshot(source.GetCurrentValue<Guid?>(imageId))), SnapshotFactoryFactory.SnapshotCollection(source.GetCurrentValue<List<JobAttempt>>(attemptLog)), source.GetCurrentValue<Image>(image))));
+                });
+            runtimeEntityType.SetCounts(new PropertyCounts(
+                propertyCount: 17,
+                navigationCount: 2,
+                complexPropertyCount: 0,
+                complexCollectionCount: 0,
+                originalValueCount: 17,
+                shadowCount: 0,
+                relationshipCount: 4,
+                storeGeneratedCount: 6));
             runtimeEntityType.AddAnnotation("Relational:FunctionName", null);
             runtimeEntityType.AddAnnotation("Relational:Schema", null);
             runtimeEntityType.AddAnnotation("Relational:SqlQuery", null);
