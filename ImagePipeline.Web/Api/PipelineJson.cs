@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace ImagePipeline.Web.Api;
 
@@ -9,6 +10,8 @@ public static class PipelineJson
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        // The generated contracts first; every other type by reflection, as before (the hub's options have no resolver set).
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(PipelineJsonContext.Default, options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper));
     }
 }
