@@ -137,7 +137,7 @@ public sealed partial class CodecWarmup(
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             // Interceptors registered by the host (tests inject database faults this way) see every command of every context:
             // the rehearsal's commands are not theirs to see, so there is no rehearsal then.
-            Rehearsed = !interceptors.Any() && await new UploadRehearsal(contexts, processor, lifetime, time, options.Value, frontDoor).RunAsync(photo, cancellationToken);
+            Rehearsed = !interceptors.Any() && await new UploadRehearsal(contexts, processor, lifetime, time, options.Value, frontDoor).RunAsync(cancellationToken);
             if (options.Value.Runner.Enabled)
             {
                 cancellationToken.ThrowIfCancellationRequested();

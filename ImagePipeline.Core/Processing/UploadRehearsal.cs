@@ -11,10 +11,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 
 namespace ImagePipeline.Core.Processing;
 
@@ -47,8 +43,10 @@ internal sealed class UploadRehearsal(
 
     public const string FolderPrefix = "warmup-";
 
+    public const string ResourceName = "ImagePipeline.Core.rehearsal.jpg";
+
     /// <summary>Runs it; returns false when skipped (not SQLite).</summary>
-    public async Task<bool> RunAsync(byte[] smallPhoto, CancellationToken cancellationToken)
+    public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
         if (options.Database.Provider != DatabaseProvider.Sqlite || !string.IsNullOrWhiteSpace(options.ConnectionString))
         {
@@ -67,7 +65,7 @@ internal sealed class UploadRehearsal(
         var connectionString = PipelineDatabase.ConnectionString(rehearsal.Value);
         try
         {
-            var photo = MakePhoto(smallPhoto);
+            var photo = await ReadPhotoAsync(cancellationToken);
             Directory.CreateDirectory(root);
             var factory = new RedirectedContexts(contexts, connectionString);
             await CopySchemaAsync(factory, cancellationToken);
@@ -165,22 +163,31 @@ internal sealed class UploadRehearsal(
 
         await using var db = rehearsal.CreateDbContext();
         await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken); // one commit, not one per table
         foreach (var statement in statements)
         {
-            await using var create = db.Database.GetDbConnection().CreateCommand();
+            await using var create = connection.CreateCommand();
+            create.Transaction = transaction;
             create.CommandText = statement;
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The embedded photo (camera EXIF and ICC profile kept) enlarged to 3 MP and encoded as a camera would.</summary>
-    internal static byte[] MakePhoto(byte[] smallPhoto)
+    /// <summary>
+    /// The rehearsal photo, embedded: the warm-up photo (camera EXIF and ICC profile kept) enlarged to 3 MP and encoded as a
+    /// camera would (4:2:0, quality 85; how it was made: Processing/Warmup/SOURCES.md). Made at start-up before, that cost
+    /// the warm-up a resize and an encode of CPU (about 50 ms) the first photo was waiting for.
+    /// </summary>
+    internal static async Task<byte[]> ReadPhotoAsync(CancellationToken cancellationToken)
     {
-        using var image = SixLabors.ImageSharp.Image.Load<Rgb24>(ImageSharpConfiguration.Instance, smallPhoto);
-        image.Mutate(x => x.Resize(Width, Height, KnownResamplers.Triangle));
-        using var encoded = new MemoryStream();
-        image.SaveAsJpeg(encoded, new JpegEncoder { Quality = 85, ColorType = JpegColorType.YCbCrRatio420 });
-        return encoded.ToArray();
+        await using var resource = typeof(UploadRehearsal).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"The embedded {ResourceName} is missing.");
+        var bytes = new byte[resource.Length];
+        await resource.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
     }
 
     /// <summary>The app's contexts (same options, interceptors and internal service provider, so the same query cache) on another file.</summary>

@@ -78,6 +78,19 @@ public sealed class CodecWarmupTests
     }
 
     [Fact]
+    public async Task The_rehearsal_photo_is_a_3_MP_camera_jpeg_as_the_large_image_paths_need()
+    {
+        var photo = await UploadRehearsal.ReadPhotoAsync(CancellationToken.None);
+
+        var info = SixLabors.ImageSharp.Image.Identify(photo, out var format);
+        Assert.Equal((UploadRehearsal.Width, UploadRehearsal.Height), (info.Width, info.Height));
+        Assert.Equal("image/jpeg", format.DefaultMimeType);
+        Assert.NotNull(info.Metadata.ExifProfile); // the camera's EXIF and ICC profile, as a real photo carries them
+        Assert.NotNull(info.Metadata.IccProfile);
+        Assert.True(UploadRehearsal.Width * UploadRehearsal.Height * 3 > 4 * 1024 * 1024); // past ImageSharp's 4 MB pool block
+    }
+
+    [Fact]
     public async Task Takes_the_libvips_shrink_on_load_path_that_large_jpegs_take()
     {
         using var app = new PipelineAppFactory();
