@@ -42,6 +42,7 @@ public static class WebComposition
         builder.AddPipelineScaleOut(); // PostgreSQL keys, Redis backplane and relays (README "Scaling out"); keep last
         KeyRingWarmup.Replace(services); // after every AddDataProtection()
         services.AddHostedService<BundleExtractionJanitor>();
+        EndpointPrebuild.Register(services);
         return builder;
     }
 

@@ -66,6 +66,7 @@ public static class PipelineHost
 
         StartupTimeline.Use(app);
         app.UseImagePipelineWeb();
+        app.Services.GetRequiredService<EndpointPrebuild>().Use(app);
         StartupBanner.Register(app);
         StartupTimeline.Mark("request pipeline built");
         await app.RunAsync();
