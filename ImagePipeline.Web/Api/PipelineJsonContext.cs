@@ -7,7 +7,7 @@ namespace ImagePipeline.Web.Api;
 /// <summary>
 /// The API's and the hub's messages, their JSON contracts generated at build time: without it System.Text.Json builds each
 /// type's contract by reflection on first use, the request bodies' while the endpoints are built, before the first
-/// <c>/health</c> answers (docs/benchmarks.md, "Start-up"). First in the options' resolver chain (<see cref="PipelineJson"/>),
+/// <c>/health</c> answers (docs/benchmarks.md, "seventh stop"). First in the options' resolver chain (<see cref="PipelineJson"/>),
 /// so anything not listed here still works, by reflection. The runtime options (camelCase, statuses upper-case) apply to
 /// these contracts as they do to the others.
 /// </summary>

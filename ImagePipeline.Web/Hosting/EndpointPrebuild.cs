@@ -4,7 +4,7 @@ namespace ImagePipeline.Web.Hosting;
 /// Builds the app's endpoints on the other core while the hosted services start (the database check, the runner's scheduler),
 /// instead of after them on the start-up thread: ASP.NET Core builds them all when it builds the request pipeline (the
 /// authorization middleware's policy cache reads every endpoint), and the Blazor and progress hubs' method executors compiled
-/// there were the largest single step before Kestrel listened (docs/benchmarks.md, "Start-up"). The first hosted service to
+/// there were the largest single step before Kestrel listened (docs/benchmarks.md, "seventh stop"). The first hosted service to
 /// start; the request pipeline's own build then finds the work done, or waits for the part still running. A failure here
 /// changes nothing: that build raises it again, where it always did.
 /// </summary>
