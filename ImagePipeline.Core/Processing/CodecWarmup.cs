@@ -107,7 +107,7 @@ public sealed partial class CodecWarmup(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var photo = await ReadPhotoAsync(cancellationToken);
+            var photo = await ReadEmbeddedAsync(ResourceName, cancellationToken);
             if (options.Value.Role.ServesWeb())
             {
                 // What the intake does with every upload once its bytes are in.
@@ -195,13 +195,14 @@ public sealed partial class CodecWarmup(
     internal static (int Width, int Height) PoolFrame(bool shrinkOnLoad) =>
         shrinkOnLoad ? (PoolFrameWidth / 2, PoolFrameHeight / 2) : (PoolFrameWidth, PoolFrameHeight);
 
-    private static async Task<byte[]> ReadPhotoAsync(CancellationToken cancellationToken)
+    /// <summary>One of the warm-up's embedded photos (Processing/Warmup), whole: this one or the rehearsal's.</summary>
+    internal static async Task<byte[]> ReadEmbeddedAsync(string resourceName, CancellationToken cancellationToken)
     {
-        await using var resource = typeof(CodecWarmup).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded {ResourceName} is missing.");
-        using var bytes = new MemoryStream();
-        await resource.CopyToAsync(bytes, cancellationToken);
-        return bytes.ToArray();
+        await using var resource = typeof(CodecWarmup).Assembly.GetManifestResourceStream(resourceName)
+            ?? throw new InvalidOperationException($"The embedded {resourceName} is missing.");
+        var bytes = new byte[resource.Length];
+        await resource.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Image codecs warmed up in {Milliseconds:F0} ms (rehearsal and pool: {CpuMilliseconds:F0} ms of CPU)")]

@@ -43,6 +43,11 @@ internal sealed class UploadRehearsal(
 
     public const string FolderPrefix = "warmup-";
 
+    /// <summary>
+    /// The rehearsal photo, embedded: the warm-up photo (camera EXIF and ICC profile kept) enlarged to 3 MP and encoded as a
+    /// camera would (4:2:0, quality 85; how it was made: Processing/Warmup/SOURCES.md). Made at start-up before, that cost
+    /// the warm-up a resize and an encode of CPU (about 50 ms) the first photo was waiting for.
+    /// </summary>
     public const string ResourceName = "ImagePipeline.Core.rehearsal.jpg";
 
     /// <summary>Runs it; returns false when skipped (not SQLite).</summary>
@@ -65,7 +70,7 @@ internal sealed class UploadRehearsal(
         var connectionString = PipelineDatabase.ConnectionString(rehearsal.Value);
         try
         {
-            var photo = await ReadPhotoAsync(cancellationToken);
+            var photo = await CodecWarmup.ReadEmbeddedAsync(ResourceName, cancellationToken);
             Directory.CreateDirectory(root);
             var factory = new RedirectedContexts(contexts, connectionString);
             await CopySchemaAsync(factory, cancellationToken);
@@ -174,20 +179,6 @@ internal sealed class UploadRehearsal(
         }
 
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// The rehearsal photo, embedded: the warm-up photo (camera EXIF and ICC profile kept) enlarged to 3 MP and encoded as a
-    /// camera would (4:2:0, quality 85; how it was made: Processing/Warmup/SOURCES.md). Made at start-up before, that cost
-    /// the warm-up a resize and an encode of CPU (about 50 ms) the first photo was waiting for.
-    /// </summary>
-    internal static async Task<byte[]> ReadPhotoAsync(CancellationToken cancellationToken)
-    {
-        await using var resource = typeof(UploadRehearsal).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded {ResourceName} is missing.");
-        var bytes = new byte[resource.Length];
-        await resource.ReadExactlyAsync(bytes, cancellationToken);
-        return bytes;
     }
 
     /// <summary>The app's contexts (same options, interceptors and internal service provider, so the same query cache) on another file.</summary>

@@ -80,7 +80,7 @@ public sealed class CodecWarmupTests
     [Fact]
     public async Task The_rehearsal_photo_is_a_3_MP_camera_jpeg_as_the_large_image_paths_need()
     {
-        var photo = await UploadRehearsal.ReadPhotoAsync(CancellationToken.None);
+        var photo = await CodecWarmup.ReadEmbeddedAsync(UploadRehearsal.ResourceName, CancellationToken.None);
 
         var info = SixLabors.ImageSharp.Image.Identify(photo, out var format);
         Assert.Equal((UploadRehearsal.Width, UploadRehearsal.Height), (info.Width, info.Height));
