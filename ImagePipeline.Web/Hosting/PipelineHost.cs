@@ -51,6 +51,7 @@ public static class PipelineHost
 
         var builder = CreateBuilder(command.HostArgs);
         StartupTimeline.Mark("configuration read (WebApplication.CreateBuilder)");
+        _ = Core.Data.CompiledModelPreload.Start(builder.Configuration); // on the other core, while this one adds and maps
         builder.AddImagePipelineWeb();
         StartupTimeline.Register(builder);
         StartupTimeline.Mark("services added");
