@@ -82,7 +82,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<JobHandlerRegistry>();
         services.AddSingleton<RunnerIdentity>();
         services.AddSingleton<JobRunner>();
-        services.AddSingleton<IRunnerWakeup, QuartzRunnerWakeup>();
+        services.AddSingleton<QuartzRunnerWakeup>(); // this instance's own runner (the first drain after start rings it)
+        services.AddSingleton<IRunnerWakeup>(sp => sp.GetRequiredService<QuartzRunnerWakeup>());
         services.AddHostedService<RunnerStartupLog>();
         services.AddSingleton<WarmupStandAside>();
         services.TryAddSingleton<IRehearsalFrontDoor, DirectFrontDoor>();
@@ -105,8 +106,10 @@ public static class PipelineServiceCollectionExtensions
             quartz.AddJob<OrphanSweepQuartzJob>(job => job.WithIdentity(OrphanSweepQuartzJob.Key).StoreDurably());
             if (runner.Enabled)
             {
+                // The interval's first poll a second after start (JobRunnerQuartzJob.FirstPollAfter); a host serving HTTP rings it sooner.
                 quartz.AddTrigger(trigger => trigger.ForJob(JobRunnerQuartzJob.Key).WithIdentity("job-runner-interval", "pipeline")
-                    .StartNow().WithSimpleSchedule(s => s.WithInterval(runner.PollInterval).RepeatForever()));
+                    .StartAt(DateTimeOffset.UtcNow + JobRunnerQuartzJob.FirstPollAfter(runner.PollInterval))
+                    .WithSimpleSchedule(s => s.WithInterval(runner.PollInterval).RepeatForever()));
                 // The first sweep a minute after start, off the start-up path (OrphanSweepQuartzJob), then every interval.
                 var firstSweep = runner.OrphanSweepInterval < OrphanSweepQuartzJob.FirstRunAfter ? runner.OrphanSweepInterval : OrphanSweepQuartzJob.FirstRunAfter;
                 quartz.AddTrigger(trigger => trigger.ForJob(OrphanSweepQuartzJob.Key).WithIdentity("orphan-sweep-interval", "pipeline")

@@ -28,6 +28,7 @@ public static class WebComposition
         services.AddHostedService<HubEventForwarder>();
         services.AddSingleton<FirstResponse>();
         services.AddHostedService<Hosting.JsonWarmup>();
+        services.AddHostedService<RunnerFirstDrain>();
         services.AddSingleton<Core.Processing.IRehearsalFrontDoor, Hosting.UploadEndpointRehearsal>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
