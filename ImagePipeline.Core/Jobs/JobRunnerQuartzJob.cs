@@ -12,7 +12,7 @@ public sealed class JobRunnerQuartzJob(JobRunner runner) : IJob
 
     /// <summary>
     /// The interval's first poll comes this long after start, not at once: at once, its first drain compiled EF Core's first
-    /// queries beside the first <c>/health</c> on two cores (~40 ms of the single binary's start, docs/benchmarks.md "eighth
+    /// queries beside the first <c>/health</c> on two cores (~45 ms of the single binary's start, docs/benchmarks.md "eighth
     /// stop"). A host that serves HTTP rings it right after its first answer instead (Web: <c>RunnerFirstDrain</c>), and an
     /// upload's wake-up rings it at once as always; so jobs left by the last run wait at most this long.
     /// </summary>
