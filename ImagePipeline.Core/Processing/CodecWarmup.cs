@@ -92,7 +92,17 @@ public sealed partial class CodecWarmup(
             return; // the host may dispose its services before a late StopAsync (e.g. WebApplicationFactory)
         }
 
-        await _stopping.CancelAsync();
+        try
+        {
+            await _stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // ... or while it runs: WebApplicationFactory stops the host while the app's own RunAsync, seeing it stop,
+            // stops and disposes it too. Disposed, this service has been stopped already.
+            return;
+        }
+
         await _running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 

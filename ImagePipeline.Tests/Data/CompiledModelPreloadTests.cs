@@ -6,7 +6,7 @@ namespace ImagePipeline.Tests.Data;
 
 /// <summary>
 /// The start-up builds SQLite's compiled model on another thread while it reads configuration (CompiledModelPreload): only
-/// when SQLite is the provider, and the model it builds is the one every context then uses.
+/// when SQLite is the provider (CompiledModelTests checks that the contexts run on that model).
 /// </summary>
 [Trait("Provider", "Sqlite")]
 public sealed class CompiledModelPreloadTests
@@ -26,7 +26,7 @@ public sealed class CompiledModelPreloadTests
     }
 
     [Fact]
-    public async Task The_preload_builds_the_model_the_contexts_use()
+    public async Task The_preload_builds_the_compiled_model()
     {
         await CompiledModelPreload.Start(Configuration(null)).WaitAsync(TimeSpan.FromMinutes(1));
 
