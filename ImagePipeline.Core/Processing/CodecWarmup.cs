@@ -54,7 +54,6 @@ public sealed partial class CodecWarmup(
 
     private Task _running = Task.CompletedTask;
     private readonly CancellationTokenSource _stopping = new();
-    private bool _disposed;
 
     /// <summary>Completes when the warm-up has run (or was skipped).</summary>
     public Task Completion => _running;
@@ -87,30 +86,21 @@ public sealed partial class CodecWarmup(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _disposed))
-        {
-            return; // the host may dispose its services before a late StopAsync (e.g. WebApplicationFactory)
-        }
-
         try
         {
             await _stopping.CancelAsync();
         }
         catch (ObjectDisposedException)
         {
-            // ... or while it runs: WebApplicationFactory stops the host while the app's own RunAsync, seeing it stop,
-            // stops and disposes it too. Disposed, this service has been stopped already.
+            // The host may dispose its services before or while a late StopAsync runs: WebApplicationFactory stops the host
+            // while the app's own RunAsync, seeing it stop, stops and disposes it too. Disposed, this service has stopped already.
             return;
         }
 
         await _running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    public void Dispose()
-    {
-        Volatile.Write(ref _disposed, true);
-        _stopping.Dispose();
-    }
+    public void Dispose() => _stopping.Dispose();
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
