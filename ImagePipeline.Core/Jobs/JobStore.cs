@@ -497,6 +497,15 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
         bool refundAttempt = false)
     {
         var now = Now();
+        // Plain values captured, not expressions over them: EF Core evaluates what a query captures at every execution, and
+        // `retryAfter.HasValue` on a null TimeSpan? made it throw and catch a TargetException there (reflection on a null
+        // target) before it interpreted the expression; the conditions below are captured booleans, which it just reads.
+        DateTime? completedAt = status == JobStatus.Pending ? null : now;
+        var retry = retryAfter.HasValue;
+        var runAfter = now + retryAfter.GetValueOrDefault();
+        var failed = failure is not null;
+        var error = failure?.Message;
+        var errorDetail = failure?.Detail;
         await using var db = await RunnerContextAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var finished = await Fenced(db, claim).ExecuteUpdateAsync(s => s
@@ -504,10 +513,10 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
             .SetProperty(j => j.LockedBy, (string?)null)
             .SetProperty(j => j.LockedAt, (DateTime?)null)
             .SetProperty(j => j.UpdatedAt, now)
-            .SetProperty(j => j.CompletedAt, status == JobStatus.Pending ? null : now)
-            .SetProperty(j => j.RunAfter, j => retryAfter.HasValue ? now + retryAfter.Value : j.RunAfter)
-            .SetProperty(j => j.LastError, j => failure != null ? failure.Message : j.LastError)
-            .SetProperty(j => j.LastErrorDetail, j => failure != null ? failure.Detail : j.LastErrorDetail)
+            .SetProperty(j => j.CompletedAt, completedAt)
+            .SetProperty(j => j.RunAfter, j => retry ? runAfter : j.RunAfter)
+            .SetProperty(j => j.LastError, j => failed ? error : j.LastError)
+            .SetProperty(j => j.LastErrorDetail, j => failed ? errorDetail : j.LastErrorDetail)
             .SetProperty(j => j.Attempts, j => refundAttempt ? j.Attempts - 1 : j.Attempts)
             .SetProperty(j => j.Version, j => j.Version + 1), cancellationToken);
         if (finished == 0)
@@ -517,7 +526,7 @@ public sealed class JobStore(IDbContextFactory<PipelineDbContext> contexts, JobF
 
         await db.JobAttempts.Where(a => a.Id == claim.AttemptId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.EndedAt, now).SetProperty(a => a.Outcome, outcome)
-                .SetProperty(a => a.Error, failure != null ? failure.Message : null), cancellationToken);
+                .SetProperty(a => a.Error, error), cancellationToken);
         if (onSuccess is not null)
         {
             await onSuccess(db, claim.Job, now);
