@@ -6,8 +6,7 @@ namespace ImagePipeline.Core.Jobs;
 /// the silent end of the loop. <see cref="StopAsync"/> always observes the loop.
 /// <para>
 /// Stopping disposes the timer, which ends the wait for the next tick with <c>false</c>: every job stops its renewal, so
-/// that path throws nothing (a cancelled wait threw two <see cref="OperationCanceledException"/>s per job, and the first
-/// exception a process throws costs it a stack trace rendered with its source lines).
+/// that path throws nothing (a cancelled wait threw, and rethrew, an <see cref="OperationCanceledException"/> for every job).
 /// </para>
 /// </summary>
 internal sealed class LeaseRenewal : IDisposable

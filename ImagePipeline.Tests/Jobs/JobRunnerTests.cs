@@ -45,9 +45,9 @@ public sealed class JobRunnerTests : IDisposable
     [Fact]
     public async Task A_job_that_succeeds_throws_no_exception_on_its_way_through_the_queue()
     {
-        // The first exceptions a process throws cost it a stack trace rendered with source lines, and photo 1 after a start paid
-        // for them: the lease renewal's cancelled wait (two per job) and EF Core's evaluation of `retryAfter.HasValue` on a null
-        // TimeSpan? (reflection on a null target, caught inside EF Core). Only exceptions thrown in this drain's own async flow count.
+        // The normal path throws nothing. It used to throw three exceptions per job: the lease renewal's cancelled wait (thrown,
+        // then rethrown by its await) and EF Core's evaluation of `retryAfter.HasValue` on a null TimeSpan? (reflection on a null
+        // target, caught inside EF Core). Only exceptions thrown in this drain's own async flow count, not other tests'.
         await using var host = new RunnerHost(_data);
         await host.MigrateAsync();
         var id = await host.IngestAsync(TestPaths.Image("path-2560x1600.jpg"));
