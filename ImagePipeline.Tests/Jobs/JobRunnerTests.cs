@@ -69,7 +69,6 @@ public sealed class JobRunnerTests : IDisposable
         {
             inDrain.Value = true;
             await host.Runner.DrainAsync(CancellationToken.None);
-            inDrain.Value = false;
         }
         finally
         {
